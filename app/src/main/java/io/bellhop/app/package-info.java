@@ -1,0 +1,2 @@
+/** The composition root: main, configuration, development helpers. */
+package io.bellhop.app;

@@ -1,0 +1,122 @@
+package io.bellhop.bench;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Protocol mechanics of one client socket: after the HTTP upgrade, optionally send the handshake
+ * frame and wait (bounded) for {@code {"type":"ack"}}, then parse every text frame and route
+ * envelopes and control frames to the {@link Session}. Server close codes are surfaced (e.g. "close
+ * 4509") rather than swallowed.
+ */
+final class ClientHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+  private final Session session;
+  private final long ackTimeoutMs;
+  private final FrameParser.Frame frame = new FrameParser.Frame();
+  private boolean open;
+  private boolean failed;
+  private String closeReason;
+  private ScheduledFuture<?> ackTimeout;
+
+  ClientHandler(Session session, long ackTimeoutMs) {
+    this.session = session;
+    this.ackTimeoutMs = ackTimeoutMs;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+      String hs = session.handshake();
+      if (hs == null) {
+        markOpen(ctx, null);
+      } else {
+        ctx.writeAndFlush(new TextWebSocketFrame(hs));
+        session.handshakeSent();
+        ackTimeout =
+            ctx.executor()
+                .schedule(() -> fail(ctx, "ack timeout"), ackTimeoutMs, TimeUnit.MILLISECONDS);
+      }
+    } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+      fail(ctx, "upgrade timeout");
+    } else {
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame msg) {
+    if (msg instanceof TextWebSocketFrame) {
+      try {
+        FrameParser.parse(msg.content(), frame, session);
+      } catch (Exception e) {
+        session.badFrame(e);
+        return;
+      }
+      if (!open) {
+        if ("ack".equals(frame.type)) {
+          if (ackTimeout != null) {
+            ackTimeout.cancel(false);
+          }
+          markOpen(ctx, frame);
+        } else if ("error".equals(frame.type)) {
+          fail(ctx, "error " + frame.code);
+        }
+      } else if (frame.events == 0) {
+        session.control(frame);
+      }
+    } else if (msg instanceof CloseWebSocketFrame close) {
+      String reason = "close " + close.statusCode();
+      if (!open) {
+        fail(ctx, reason);
+      } else {
+        closeReason = reason;
+        ctx.close();
+      }
+    }
+  }
+
+  private void markOpen(ChannelHandlerContext ctx, FrameParser.Frame ack) {
+    open = true;
+    session.opened(ctx.channel(), ack);
+  }
+
+  private void fail(ChannelHandlerContext ctx, String reason) {
+    if (!failed && !open) {
+      failed = true;
+      session.failed(reason);
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (ackTimeout != null) {
+      ackTimeout.cancel(false);
+    }
+    if (open) {
+      session.closed(closeReason == null ? "eof" : closeReason);
+    } else {
+      fail(ctx, closeReason == null ? "closed before open" : closeReason);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    String reason = cause.getClass().getSimpleName();
+    if (cause.getMessage() != null) {
+      reason += ": " + cause.getMessage();
+    }
+    if (!open) {
+      fail(ctx, reason);
+    } else {
+      closeReason = reason;
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,385 @@
+package io.bellhop.bench;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Holds N WebSocket subscribers against a target and measures what they receive.
+ *
+ * <p>Connections are opened at a controlled rate, round-robin over loopback source addresses, each
+ * belonging to org {@code org-(i % orgs)}. Once every connection is open (or failed) it prints
+ * {@code READY}, then records publish-to-receive latency and checks that each connection receives
+ * every event of its org exactly once and in order (see {@link PublishPlan}). It stops when every
+ * connection has its full set, when deliveries go idle, or at a hard deadline, and writes a JSON
+ * result. Protocols: {@code bellhop} (handshake frame with a locally minted JWT, batched event
+ * frames) and {@code broadcast} (plain socket, raw envelopes; {@code {org}} in the URL is replaced
+ * by the connection's org).
+ */
+final class LoadGenerator {
+  private final Args args;
+  private final String protocol;
+  private final String urlTemplate;
+  private final int first;
+  private final int count;
+  private final int totalConnections;
+  private final PublishPlan plan;
+  private final InetAddress[] sources;
+  private final String handshakeServices;
+  private final LoadStats stats = new LoadStats();
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Conn[] conns;
+  private volatile boolean stopping;
+  private Jwt jwt;
+
+  LoadGenerator(Args a) {
+    this.args = a;
+    this.protocol = a.str("protocol", "bellhop");
+    this.urlTemplate =
+        a.str(
+            "url",
+            protocol.equals("bellhop")
+                ? "ws://127.0.0.1:8080/v2/realtime/stream"
+                : "ws://127.0.0.1:18090/ws?org={org}");
+    this.totalConnections = a.integer("connections", 1000);
+    this.first = a.integer("first", 0);
+    this.count = a.integer("count", totalConnections - first);
+    this.plan = PublishPlan.fromArgs(a);
+    this.sources = Loopback.sources(a.integer("sources", 4));
+    this.handshakeServices = a.str("services", "finance");
+    this.conns = new Conn[count];
+  }
+
+  static int run(Args a) throws Exception {
+    return new LoadGenerator(a).execute();
+  }
+
+  private int execute() throws Exception {
+    double connectRate = args.dbl("connect-rate", 2000);
+    int maxInFlight = args.integer("max-inflight", 1000);
+    double duration = args.dbl("duration", 30);
+    double idleTimeout = args.dbl("idle-timeout", 10);
+    double maxWait = args.dbl("max-wait", duration + 60);
+    double hold = args.dbl("hold", 0);
+    boolean expectEvents = !args.flag("no-events");
+    File out = new File(args.str("out", "load-result.json"));
+    InetSocketAddress remote = Loopback.require(URI.create(urlTemplate.replace("{org}", "x")));
+    if (protocol.equals("bellhop")) {
+      jwt = Jwt.fromEnv();
+    }
+
+    EventLoopGroup group = Transport.group(args.integer("threads", 2));
+    WsClient client =
+        new WsClient(group, args.flag("deflate"), args.longValue("ack-timeout-ms", 10_000));
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    Progress progress = new Progress();
+    ticker.scheduleAtFixedRate(progress::print, 1, 1, TimeUnit.SECONDS);
+    System.out.printf(
+        "load: %s %d connections (#%d..%d of %d) -> %s, %d orgs, %d events/org, %.0f events/s"
+            + " planned (%.0f deliveries/s over all %d), %s, %d source addrs%n",
+        protocol,
+        count,
+        first,
+        first + count - 1,
+        totalConnections,
+        urlTemplate,
+        plan.orgs(),
+        plan.perOrg(),
+        plan.eventsPerSec(),
+        plan.deliveriesPerSec(totalConnections),
+        totalConnections,
+        Transport.name(),
+        sources.length);
+
+    long t0 = System.nanoTime();
+    int[] next = {0};
+    double[] budget = {0};
+    double perTick = connectRate / 100.0;
+    ticker.scheduleAtFixedRate(
+        () -> {
+          budget[0] = Math.min(budget[0] + perTick, Math.max(1, perTick * 5));
+          while (budget[0] >= 1 && next[0] < count && inFlight.get() < maxInFlight) {
+            budget[0] -= 1;
+            connect(client, remote, next[0]++);
+          }
+        },
+        0,
+        10,
+        TimeUnit.MILLISECONDS);
+    double connectDeadline = count / connectRate + 60;
+    while (stats.connected.get() + stats.failed.get() < count && seconds(t0) < connectDeadline) {
+      Thread.sleep(50);
+    }
+    double connectSeconds = seconds(t0);
+    progress.print();
+    System.out.printf(
+        "READY connected=%d failed=%d in %.1fs%n",
+        stats.connected.get(), stats.failed.get(), connectSeconds);
+    System.out.flush();
+
+    long ready = System.nanoTime();
+    while (true) {
+      Thread.sleep(100);
+      double since = seconds(ready);
+      int opened = stats.connected.get();
+      if (hold > 0 && since >= hold) {
+        break;
+      }
+      if (expectEvents && opened > 0 && stats.complete.get() + stats.closed.get() >= opened) {
+        break;
+      }
+      long last = stats.lastAny.get();
+      if (last > 0 && (EpochMicros.now() - last) / 1e6 > idleTimeout && hold <= 0) {
+        System.out.println("deliveries idle for " + idleTimeout + " s, stopping");
+        break;
+      }
+      if (since > maxWait) {
+        System.out.println("max wait reached, stopping");
+        break;
+      }
+    }
+    stopping = true;
+    ticker.shutdownNow();
+    progress.print();
+    closeAll(group);
+    Map<String, Object> result = result(connectSeconds);
+    Json.write(out, result);
+    System.out.println("result: " + out);
+    System.out.println(Report.loadSummary(result));
+    return 0;
+  }
+
+  private void connect(WsClient client, InetSocketAddress remote, int i) {
+    int g = first + i;
+    String org = plan.org(g);
+    Conn c = new Conn(g, org);
+    conns[i] = c;
+    inFlight.incrementAndGet();
+    URI uri = URI.create(urlTemplate.replace("{org}", org));
+    client
+        .connect(uri, remote, sources[g % sources.length], c)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                Throwable t = f.cause();
+                c.failed("connect: " + (t == null ? "cancelled" : t.getClass().getSimpleName()));
+              }
+            });
+  }
+
+  private void closeAll(EventLoopGroup group) throws InterruptedException {
+    for (Channel ch : channels) {
+      ch.writeAndFlush(new CloseWebSocketFrame(1000, "bench done"));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (stats.open.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    channels.close().await(5, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+  }
+
+  private Map<String, Object> result(double connectSeconds) {
+    long lost = 0;
+    long incomplete = 0;
+    int opened = 0;
+    for (Conn c : conns) {
+      if (c != null && c.opened) {
+        opened++;
+        long l = c.tracker.lost(plan.perOrg());
+        lost += l;
+        incomplete += l > 0 ? 1 : 0;
+      }
+    }
+    Map<String, Object> r = new java.util.LinkedHashMap<>();
+    r.put("mode", "load");
+    r.put("protocol", protocol);
+    r.put("url", urlTemplate);
+    r.put("transport", Transport.name());
+    r.put("first", first);
+    r.put("count", count);
+    r.put("totalConnections", totalConnections);
+    r.put("orgs", plan.orgs());
+    r.put("eventsPerOrg", plan.perOrg());
+    r.put("plannedEventsPerSec", plan.eventsPerSec());
+    r.put("offeredDeliveriesPerSec", plan.deliveriesPerSec(totalConnections));
+    r.put("sources", sources.length);
+    r.put("connected", stats.connected.get());
+    r.put("connectFailures", stats.failed.get());
+    r.put("closedEarly", stats.closed.get());
+    r.put("connectSeconds", connectSeconds);
+    r.put("failureReasons", LoadStats.snapshot(stats.failureReasons));
+    r.put("closeReasons", LoadStats.snapshot(stats.closeReasons));
+    r.put("deliveries", stats.deliveries.sum());
+    r.put("expectedDeliveries", (long) opened * plan.perOrg());
+    r.put("lost", lost);
+    r.put("connectionsWithLoss", incomplete);
+    r.put("duplicates", stats.duplicates.sum());
+    r.put("outOfOrder", stats.outOfOrder.sum());
+    r.put("foreignOrg", stats.foreign.sum());
+    r.put("warmupDeliveries", stats.warmup.sum());
+    r.put("badFrames", stats.badFrames.sum());
+    r.put("pings", stats.pings.sum());
+    long firstD = stats.firstDelivery.get();
+    long lastD = stats.lastDelivery.get();
+    r.put("firstDeliveryMicros", firstD == Long.MAX_VALUE ? 0 : firstD);
+    r.put("lastDeliveryMicros", lastD);
+    stats.roll();
+    Report.putLatency(r, stats.total());
+    return r;
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  /** One subscriber: org membership, handshake, exactly-once tracking. */
+  private final class Conn implements Session {
+    final int index;
+    final String org;
+    final SequenceTracker tracker = new SequenceTracker();
+    boolean opened;
+    private boolean settled;
+
+    Conn(int index, String org) {
+      this.index = index;
+      this.org = org;
+    }
+
+    @Override
+    public String handshake() {
+      if (!protocol.equals("bellhop")) {
+        return null;
+      }
+      String token = jwt.client("bench-" + index, org);
+      StringBuilder sb = new StringBuilder(token.length() + 64);
+      sb.append("{\"token\":\"").append(token).append("\",\"services\":[");
+      List<String> services = Arrays.asList(handshakeServices.split(","));
+      for (int i = 0; i < services.size(); i++) {
+        sb.append(i > 0 ? "," : "").append('"').append(services.get(i).trim()).append('"');
+      }
+      return sb.append("],\"version\":1}").toString();
+    }
+
+    @Override
+    public void opened(Channel channel, FrameParser.Frame ack) {
+      settled = true;
+      opened = true;
+      inFlight.decrementAndGet();
+      channels.add(channel);
+      stats.open.incrementAndGet();
+      stats.connected.incrementAndGet();
+    }
+
+    @Override
+    public void failed(String reason) {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      inFlight.decrementAndGet();
+      stats.failed.incrementAndGet();
+      LoadStats.count(stats.failureReasons, reason);
+    }
+
+    @Override
+    public void closed(String reason) {
+      stats.open.decrementAndGet();
+      if (!stopping) {
+        stats.closed.incrementAndGet();
+        LoadStats.count(stats.closeReasons, reason);
+      }
+    }
+
+    @Override
+    public void event(String orgId, long t, long n, long seq) {
+      long now = EpochMicros.now();
+      if (!org.equals(orgId)) {
+        stats.foreign.increment();
+        return;
+      }
+      stats.lastAny.lazySet(now);
+      if (n < 0) {
+        stats.warmup.increment();
+        return;
+      }
+      stats.delivered(now);
+      long dups = tracker.duplicates();
+      long ooo = tracker.outOfOrder();
+      if (tracker.record(n)) {
+        stats.latency(now - t);
+        if (tracker.outOfOrder() != ooo) {
+          stats.outOfOrder.increment();
+        }
+        if (tracker.distinct() == plan.perOrg()) {
+          stats.complete.incrementAndGet();
+        }
+      } else if (tracker.duplicates() != dups) {
+        stats.duplicates.increment();
+      }
+    }
+
+    @Override
+    public void control(FrameParser.Frame frame) {
+      if ("ping".equals(frame.type)) {
+        stats.pings.increment();
+      } else if ("error".equals(frame.type)) {
+        LoadStats.count(stats.closeReasons, "error " + frame.code);
+      }
+    }
+
+    @Override
+    public void badFrame(Exception e) {
+      stats.badFrames.increment();
+    }
+  }
+
+  /** The once-a-second progress line. */
+  private final class Progress {
+    private final long start = System.nanoTime();
+    private long lastDeliveries;
+    private long lastAt = System.nanoTime();
+
+    synchronized void print() {
+      long now = System.nanoTime();
+      long d = stats.deliveries.sum();
+      double rate = (d - lastDeliveries) / Math.max(1e-3, (now - lastAt) / 1e9);
+      lastDeliveries = d;
+      lastAt = now;
+      var iv = stats.roll();
+      var all = stats.total();
+      System.out.printf(
+          "[%5.1fs] open %d/%d fail %d closed %d | %,.0f deliv/s | now p50 %.2f p99 %.2f ms"
+              + " | all p50 %.2f p99 %.2f max %.1f ms | dup %d ooo %d foreign %d%n",
+          (now - start) / 1e9,
+          stats.open.get(),
+          count,
+          stats.failed.get(),
+          stats.closed.get(),
+          rate,
+          LoadStats.ms(iv, 50),
+          LoadStats.ms(iv, 99),
+          LoadStats.ms(all, 50),
+          LoadStats.ms(all, 99),
+          all.getMaxValue() / 1000.0,
+          stats.duplicates.sum(),
+          stats.outOfOrder.sum(),
+          stats.foreign.sum());
+    }
+  }
+}

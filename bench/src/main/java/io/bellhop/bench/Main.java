@@ -1,0 +1,62 @@
+package io.bellhop.bench;
+
+import java.util.List;
+
+/**
+ * Entry point of {@code bellhop-bench.jar}: {@code java -jar bellhop-bench.jar <mode> [--options]}.
+ */
+public final class Main {
+  private static final String USAGE =
+      """
+      usage: java -jar bellhop-bench.jar <mode> [--option value ...]
+        load     WebSocket subscribers + latency/exactly-once measurement
+                 --protocol bellhop|broadcast --url ws://... ({org} is substituted)
+                 --connections N (total over all processes) --first F --count C
+                 --orgs K --rate DELIVERIES_PER_SEC --duration S (define the publish plan)
+                 --connect-rate C/s --sources k --threads T --services finance[,..]
+                 --deflate --idle-timeout S --max-wait S --hold S --out FILE
+        publish  publish the same plan over HTTP
+                 --target bellhop|baseline --publish-url URL --connections --orgs --rate
+                 --duration --batch 100 --tick-ms 5 --concurrency 32 --out FILE
+        server   baseline broadcast server   --host 127.0.0.1 --port 18090 --threads T
+        replay   resume-from-cursor timing against Bellhop
+                 --http http://127.0.0.1:8080 --url ws://... --events M --publish-rate R
+        report   merge parts: --load F (repeatable) --publisher F --server F --client F
+                 --meta key=value (repeatable) --out FILE
+        jwt      print a token: --org org-7 [--sub u1] [--role staff|publisher|ops]
+      env BELLHOP_JWT_SECRET: HS256 secret (default: Bellhop's dev secret)
+      """;
+
+  private Main() {}
+
+  public static void main(String[] argv) throws Exception {
+    if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help")) {
+      System.out.print(USAGE);
+      return;
+    }
+    Args a = Args.parse(argv, 1);
+    int rc =
+        switch (argv[0]) {
+          case "load" -> LoadGenerator.run(a);
+          case "publish" -> Publisher.run(a);
+          case "server" -> BroadcastServer.run(a);
+          case "replay" -> ReplayBench.run(a);
+          case "report" -> Report.run(a);
+          case "jwt" -> {
+            System.out.println(
+                Jwt.fromEnv()
+                    .mint(
+                        a.str("sub", "bench-cli"),
+                        a.str("org", "org-0"),
+                        "Bench CLI",
+                        List.of(a.str("role", "staff").split(","))));
+            yield 0;
+          }
+          default -> {
+            System.err.print(USAGE);
+            yield 64;
+          }
+        };
+    System.exit(rc);
+  }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Installs what Bellhop needs on a Debian 12 machine, only when missing:
+#   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17.
+# Idempotent; when everything is present it only checks (no apt-get update).
+set -euo pipefail
+
+say() { printf '[deps] %s\n' "$*"; }
+die() {
+  printf '[deps] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+as_root() {
+  if [[ $EUID -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "need root or sudo to run: $*"
+  fi
+}
+
+find_nats() {
+  local candidate
+  for candidate in "$(command -v nats-server 2>/dev/null || true)" /usr/sbin/nats-server /usr/bin/nats-server; do
+    if [[ -n $candidate && -x $candidate ]]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Directory holding pg_ctl, initdb and createdb (Debian keeps them off PATH).
+find_pg_bin() {
+  local candidate dir
+  candidate=$(command -v pg_ctl 2>/dev/null || true)
+  if [[ -n $candidate ]]; then
+    dir=$(dirname "$(readlink -f "$candidate")")
+    if [[ -x $dir/initdb && -x $dir/createdb ]]; then
+      echo "$dir"
+      return 0
+    fi
+  fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
+    if [[ -x $dir/pg_ctl && -x $dir/initdb && -x $dir/createdb ]]; then
+      echo "$dir"
+      return 0
+    fi
+  done
+  return 1
+}
+
+java_cmd() { echo "${JAVA_HOME:+$JAVA_HOME/bin/}java"; }
+
+# Major version of the java that Maven and infra/run will use, or nothing.
+java_major() {
+  local java version
+  java=$(java_cmd)
+  command -v "$java" >/dev/null 2>&1 || return 0
+  version=$("$java" -version 2>&1 | sed -n 's/.* version "\([0-9][0-9._]*\).*/\1/p' | head -n 1)
+  [[ -n $version ]] || return 0
+  if [[ $version == 1.* ]]; then
+    version=${version#1.}
+  fi
+  echo "${version%%[._]*}"
+}
+
+has_javac() { command -v "${JAVA_HOME:+$JAVA_HOME/bin/}javac" >/dev/null 2>&1; }
+
+packages=()
+
+if nats=$(find_nats); then
+  say "nats-server: present ($nats, $("$nats" --version 2>&1 | head -n 1))"
+else
+  say "nats-server: missing, will install"
+  packages+=(nats-server)
+fi
+
+if pg_bin=$(find_pg_bin); then
+  say "postgresql: present ($pg_bin)"
+else
+  say "postgresql: missing, will install"
+  packages+=(postgresql)
+fi
+
+major=$(java_major)
+if [[ -n $major && $major -ge 17 ]] && has_javac; then
+  say "java: present ($(command -v "$(java_cmd)"), version $major)"
+elif [[ -n ${JAVA_HOME:-} ]]; then
+  die "JAVA_HOME=$JAVA_HOME is not a JDK >= 17 (java ${major:-missing}, javac $(has_javac && echo present || echo missing)); point it at a JDK 17+ or unset it"
+elif [[ -n $major && $major -lt 17 ]]; then
+  say "java: version $major is older than 17, will install openjdk-17-jdk-headless"
+  packages+=(openjdk-17-jdk-headless)
+else
+  say "java: JDK missing (java ${major:-missing}, javac $(has_javac && echo present || echo missing)), will install openjdk-17-jdk-headless"
+  packages+=(openjdk-17-jdk-headless)
+fi
+
+if ((${#packages[@]} == 0)); then
+  say "all present, nothing to do"
+  exit 0
+fi
+
+command -v apt-get >/dev/null 2>&1 || die "no apt-get (not Debian?): install ${packages[*]} by hand"
+say "apt-get update"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+say "apt-get install -y ${packages[*]}"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
+
+# Verify the result.
+nats=$(find_nats) || die "nats-server still missing after install"
+pg_bin=$(find_pg_bin) || die "PostgreSQL binaries still missing after install"
+major=$(java_major)
+if [[ -z $major || $major -lt 17 ]] || ! has_javac; then
+  die "java on PATH is ${major:-missing} after installing openjdk-17-jdk-headless; select it with: update-alternatives --config java (and javac)"
+fi
+say "installed: ${packages[*]} (nats-server at $nats, PostgreSQL at $pg_bin, java $major)"

@@ -1,0 +1,290 @@
+package io.bellhop.events.log;
+
+import io.bellhop.events.Appended;
+import io.bellhop.events.EventEnvelope;
+import io.bellhop.events.EventLog;
+import io.bellhop.events.LogPosition;
+import io.bellhop.events.Replay;
+import io.bellhop.events.Service;
+import io.bellhop.events.Tail;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production {@link EventLog}: one JetStream stream holding every org's events on subjects
+ * {@code <prefix>.<orgId>.<service>}. {@code seq} is the stream sequence; the epoch is the stream's
+ * creation time, so a deleted and recreated stream is a new epoch. De-duplication is JetStream's
+ * own ({@code Nats-Msg-Id} = {@code eventId}).
+ *
+ * <p>The live feed is one ordered push consumer per node (it re-creates itself after a NATS
+ * restart from the last sequence it saw); each replay is a short-lived ephemeral pull consumer
+ * filtered to one org.
+ */
+public final class JetStreamEventLog implements EventLog {
+  private static final Logger LOG = LoggerFactory.getLogger(JetStreamEventLog.class);
+  private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
+
+  private final Connection nats;
+  private final JetStream js;
+  private final JetStreamManagement jsm;
+  private final EventLogConfig config;
+  private volatile String epoch;
+
+  public JetStreamEventLog(Connection nats, EventLogConfig config) {
+    this.nats = nats;
+    this.config = config;
+    try {
+      this.js = nats.jetStream();
+      this.jsm = nats.jetStreamManagement();
+      this.epoch = epochOf(ensureStream());
+    } catch (IOException | JetStreamApiException e) {
+      throw new IllegalStateException("cannot set up JetStream stream " + config.getStreamName(), e);
+    }
+  }
+
+  /** Creates the stream, or updates its limits to the configured ones. */
+  private StreamInfo ensureStream() throws IOException, JetStreamApiException {
+    StreamConfiguration wanted =
+        StreamConfiguration.builder()
+            .name(config.getStreamName())
+            .subjects(config.getSubjectPrefix() + ".*.*")
+            .storageType(
+                "memory".equalsIgnoreCase(config.getStorage())
+                    ? StorageType.Memory
+                    : StorageType.File)
+            .retentionPolicy(RetentionPolicy.Limits)
+            .discardPolicy(DiscardPolicy.Old)
+            .maxAge(config.getMaxAge())
+            .maxBytes(config.getMaxBytes())
+            .duplicateWindow(config.getDuplicateWindow())
+            .replicas(config.getReplicas())
+            .build();
+    try {
+      StreamInfo existing = jsm.getStreamInfo(config.getStreamName());
+      StreamConfiguration have = existing.getConfiguration();
+      if (!have.getMaxAge().equals(wanted.getMaxAge())
+          || have.getMaxBytes() != wanted.getMaxBytes()
+          || !have.getDuplicateWindow().equals(wanted.getDuplicateWindow())) {
+        LOG.info("updating limits of stream {}", config.getStreamName());
+        return jsm.updateStream(wanted);
+      }
+      return existing;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != 10059) { // stream not found
+        throw e;
+      }
+      LOG.info("creating stream {} on {}.*.*", config.getStreamName(), config.getSubjectPrefix());
+      return jsm.addStream(wanted);
+    }
+  }
+
+  private static String epochOf(StreamInfo info) {
+    ZonedDateTime created = info.getCreateTime();
+    Instant at = created.toInstant();
+    return Long.toString(at.getEpochSecond(), 36) + "." + Integer.toString(at.getNano(), 36);
+  }
+
+  /** The subject an org's events of a service are published on. */
+  public String subject(String orgId, Service service) {
+    return config.getSubjectPrefix() + "." + orgId + "." + service.wireName();
+  }
+
+  @Override
+  public CompletableFuture<List<Appended>> append(List<EventEnvelope> events) {
+    var acks = new ArrayList<CompletableFuture<PublishAck>>(events.size());
+    for (EventEnvelope e : events) {
+      PublishOptions options =
+          PublishOptions.builder()
+              .messageId(e.eventId())
+              .expectedStream(config.getStreamName())
+              .build();
+      acks.add(
+          js.publishAsync(
+              subject(e.orgId(), e.service()), new Headers(), EnvelopeCodec.writeStored(e), options));
+    }
+    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              var out = new ArrayList<Appended>(acks.size());
+              for (CompletableFuture<PublishAck> ack : acks) {
+                PublishAck a = ack.join();
+                out.add(new Appended(a.getSeqno(), a.isDuplicate()));
+              }
+              return out;
+            });
+  }
+
+  @Override
+  public LogPosition position() {
+    try {
+      StreamInfo info = jsm.getStreamInfo(config.getStreamName());
+      String current = epochOf(info);
+      epoch = current;
+      var state = info.getStreamState();
+      long last = state.getLastSequence();
+      long first = state.getMsgCount() == 0 ? last + 1 : state.getFirstSequence();
+      return new LogPosition(first, last, current);
+    } catch (IOException | JetStreamApiException e) {
+      throw new LogUnavailableException("cannot read stream state", e);
+    }
+  }
+
+  @Override
+  public Replay replay(String orgId, long afterSeq) {
+    String filter = config.getSubjectPrefix() + "." + orgId + ".*";
+    ConsumerConfiguration cc =
+        ConsumerConfiguration.builder()
+            .filterSubject(filter)
+            .deliverPolicy(DeliverPolicy.ByStartSequence)
+            .startSequence(afterSeq + 1)
+            .ackPolicy(AckPolicy.None)
+            .inactiveThreshold(Duration.ofSeconds(30))
+            .memStorage(true)
+            .numReplicas(1)
+            .build();
+    try {
+      JetStreamSubscription sub =
+          js.subscribe(
+              filter,
+              PullSubscribeOptions.builder()
+                  .stream(config.getStreamName())
+                  .configuration(cc)
+                  .build());
+      long pending = sub.getConsumerInfo().getNumPending();
+      return new PullReplay(sub, pending);
+    } catch (IOException | JetStreamApiException e) {
+      throw new LogUnavailableException("cannot open replay for org " + orgId, e);
+    }
+  }
+
+  @Override
+  public Tail tail(TailSink sink) {
+    long from = position().lastSeq() + 1;
+    Dispatcher dispatcher = nats.createDispatcher();
+    ConsumerConfiguration cc =
+        ConsumerConfiguration.builder()
+            .deliverPolicy(DeliverPolicy.ByStartSequence)
+            .startSequence(from)
+            .build();
+    try {
+      js.subscribe(
+          config.getSubjectPrefix() + ".*.*",
+          dispatcher,
+          msg -> decode(msg).ifPresent(e -> sink.accept(e, micros(msg))),
+          false,
+          PushSubscribeOptions.builder()
+              .stream(config.getStreamName())
+              .ordered(true)
+              .configuration(cc)
+              .build());
+    } catch (IOException | JetStreamApiException e) {
+      nats.closeDispatcher(dispatcher);
+      throw new LogUnavailableException("cannot open the live feed", e);
+    }
+    LOG.info("live feed of {} open from seq {}", config.getStreamName(), from);
+    return () -> nats.closeDispatcher(dispatcher);
+  }
+
+  private static long micros(Message msg) {
+    Instant at = msg.metaData().timestamp().toInstant();
+    return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
+  }
+
+  /**
+   * Decodes a stored message; empty (and logged) when it cannot be delivered: a subject naming no
+   * known service, or a body that is not an event object. Replay and live feed apply the same
+   * rule, so they always agree.
+   */
+  private Optional<EventEnvelope> decode(Message msg) {
+    String subject = msg.getSubject();
+    int orgStart = config.getSubjectPrefix().length() + 1;
+    int dot = subject.indexOf('.', orgStart);
+    long seq = msg.metaData().streamSequence();
+    if (dot < 0) {
+      return Optional.empty();
+    }
+    String orgId = subject.substring(orgStart, dot);
+    Optional<Service> service = Service.parse(subject.substring(dot + 1));
+    if (service.isEmpty()) {
+      LOG.warn("seq {}: subject {} names no known service; not delivered", seq, subject);
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          EnvelopeCodec.readStored(
+              msg.getData(),
+              orgId,
+              service.get(),
+              seq,
+              msg.metaData().timestamp().toInstant().toString()));
+    } catch (RuntimeException e) {
+      LOG.warn("seq {} on {}: body is not an event ({}); not delivered", seq, subject, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Reads exactly the messages pending when the consumer was created, in batches. */
+  private final class PullReplay implements Replay {
+    private final JetStreamSubscription sub;
+    private long remaining;
+
+    PullReplay(JetStreamSubscription sub, long pending) {
+      this.sub = sub;
+      this.remaining = pending;
+    }
+
+    @Override
+    public List<EventEnvelope> next(int max) {
+      var out = new ArrayList<EventEnvelope>();
+      while (out.isEmpty() && remaining > 0) {
+        List<Message> batch = sub.fetch((int) Math.min(max, remaining), FETCH_WAIT);
+        if (batch.isEmpty()) {
+          remaining = 0; // retention removed what was pending
+          break;
+        }
+        for (Message m : batch) {
+          remaining = Math.min(remaining - 1, m.metaData().pendingCount());
+          decode(m).ifPresent(out::add);
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      try {
+        sub.unsubscribe();
+      } catch (RuntimeException e) {
+        LOG.debug("replay consumer already gone", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.bellhop.events.stream;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.bellhop.events.EventEnvelope;
+import io.bellhop.events.log.EnvelopeCodec;
+import io.bellhop.platform.ErrorCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+
+/** Encodes the server's text frames. Hot: runs once per batch and filter, not per socket. */
+final class Frames {
+  private Frames() {}
+
+  /**
+   * {@code {"type":"event","service":..,"events":[..],"seq":<last>,"timestamp":..}} for a run of
+   * events of one service, in seq order. The caller owns the returned buffer.
+   */
+  static ByteBuf events(List<EventEnvelope> run, int from, int to) {
+    ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(256 * (to - from) + 128);
+    try (JsonGenerator g = generator(buf)) {
+      g.writeStartObject();
+      g.writeStringField("type", "event");
+      g.writeStringField("service", run.get(from).service().wireName());
+      g.writeArrayFieldStart("events");
+      for (int i = from; i < to; i++) {
+        EnvelopeCodec.writeWire(g, run.get(i));
+      }
+      g.writeEndArray();
+      g.writeNumberField("seq", run.get(to - 1).seq());
+      g.writeStringField("timestamp", Instant.now().toString());
+      g.writeEndObject();
+    } catch (IOException e) {
+      buf.release();
+      throw new UncheckedIOException(e);
+    }
+    return buf;
+  }
+
+  static String ack(long seq, String epoch, boolean recovered, String sessionId, long heartbeatMs) {
+    return "{\"type\":\"ack\",\"seq\":"
+        + seq
+        + ",\"epoch\":\""
+        + epoch
+        + "\",\"recovered\":"
+        + recovered
+        + ",\"sessionId\":\""
+        + sessionId
+        + "\",\"heartbeatMs\":"
+        + heartbeatMs
+        + "}";
+  }
+
+  static String ping(long seq) {
+    return "{\"type\":\"ping\",\"seq\":" + seq + ",\"timestamp\":\"" + Instant.now() + "\"}";
+  }
+
+  static String refreshed(Instant expiresAt) {
+    return "{\"type\":\"refreshed\",\"expiresAt\":"
+        + (expiresAt == null ? "null" : "\"" + expiresAt + "\"")
+        + "}";
+  }
+
+  static String error(ErrorCode code, String message) {
+    var out = new java.io.ByteArrayOutputStream(96 + message.length());
+    try (JsonGenerator g = EnvelopeCodec.JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeStringField("type", "error");
+      g.writeStringField("code", code.name());
+      g.writeStringField("message", message);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static JsonGenerator generator(ByteBuf buf) throws IOException {
+    return EnvelopeCodec.JSON.createGenerator(
+        (java.io.OutputStream) new ByteBufOutputStream(buf), JsonEncoding.UTF8);
+  }
+}

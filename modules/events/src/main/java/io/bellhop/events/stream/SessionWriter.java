@@ -1,0 +1,141 @@
+package io.bellhop.events.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The only way bytes reach one client's socket. Hot: called once per batch per session.
+ *
+ * <p>Every write is posted to the channel's event loop, even from the event loop itself, so
+ * frames leave in exactly the order {@code send} was called (callers order their calls under the
+ * session lock). Bytes handed over but not yet written to the kernel are counted; past {@code
+ * maxQueuedBytes} {@link #send} refuses and the session is cut as a slow consumer, so a client
+ * that does not read never grows the heap beyond that bound.
+ */
+final class SessionWriter {
+  private final Channel channel;
+  private final long maxQueuedBytes;
+  private final StreamMetrics metrics;
+  private final AtomicLong queued = new AtomicLong();
+  private volatile Thread waiter;
+  private volatile boolean closing;
+
+  SessionWriter(Channel channel, long maxQueuedBytes, StreamMetrics metrics) {
+    this.channel = channel;
+    this.maxQueuedBytes = maxQueuedBytes;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Queues an event frame. Takes ownership of {@code frame}. Returns false, releasing it, when the
+   * client is already {@code maxQueuedBytes} behind.
+   */
+  boolean sendEvents(ByteBuf frame, int events, long appendedAtMicros) {
+    int size = frame.readableBytes();
+    if (closing || queued.get() + size > maxQueuedBytes) {
+      frame.release();
+      return false;
+    }
+    queued.addAndGet(size);
+    channel
+        .eventLoop()
+        .execute(
+            () ->
+                channel
+                    .writeAndFlush(new TextWebSocketFrame(frame))
+                    .addListener(
+                        f -> {
+                          written(size);
+                          if (f.isSuccess()) {
+                            metrics.delivered(events, appendedAtMicros);
+                          }
+                        }));
+    return true;
+  }
+
+  /** Queues a small control frame (ack, ping, error); these are not counted against the bound. */
+  void sendText(String text) {
+    if (closing) {
+      return;
+    }
+    channel.eventLoop().execute(() -> channel.writeAndFlush(new TextWebSocketFrame(text)));
+  }
+
+  /**
+   * Sends the close frame after everything already queued, then closes the socket once it is
+   * written — or after {@code grace} if the client never reads that far.
+   */
+  void close(int code, String reason, Duration grace) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              if (!channel.isActive()) {
+                return;
+              }
+              channel
+                  .writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)))
+                  .addListener(ChannelFutureListener.CLOSE);
+              channel.eventLoop().schedule(() -> channel.close(), grace.toMillis(), TimeUnit.MILLISECONDS);
+            });
+    wake();
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+
+  /** Blocks (never on an event loop) until at most half the bound is queued, or the timeout. */
+  boolean awaitRoom(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    waiter = Thread.currentThread();
+    try {
+      while (queued.get() > maxQueuedBytes / 2 && !closing) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        LockSupport.parkNanos(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+      return !closing;
+    } finally {
+      waiter = null;
+    }
+  }
+
+  long queuedBytes() {
+    return queued.get();
+  }
+
+  private void written(int size) {
+    long left = queued.addAndGet(-size);
+    if (left <= maxQueuedBytes / 2) {
+      wake();
+    }
+  }
+
+  private void wake() {
+    Thread t = waiter;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /** A close reason is at most 123 bytes of UTF-8. */
+  private static String truncate(String reason) {
+    byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+    return bytes.length <= 123 ? reason : new String(bytes, 0, 123, StandardCharsets.UTF_8);
+  }
+}

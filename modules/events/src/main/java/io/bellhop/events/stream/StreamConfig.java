@@ -1,0 +1,139 @@
+package io.bellhop.events.stream;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+
+/** {@code bellhop.stream.*}: limits and timings of the unified stream. */
+@ConfigurationProperties("bellhop.stream")
+class StreamConfig {
+  Duration handshakeTimeout = Duration.ofSeconds(10);
+  Duration heartbeat = Duration.ofSeconds(30);
+  /** Bytes queued towards one client before it is cut as a slow consumer (4509). */
+  int maxQueuedBytes = 4 * 1024 * 1024;
+  /** How long a cut or closing client gets to read its close frame before the socket is dropped. */
+  Duration closeGrace = Duration.ofSeconds(10);
+  int maxBatchEvents = 100;
+  int replayPageSize = 1000;
+  int replayThreads = 8;
+  int fanOutShards = 2;
+  int maxConnections = 19_000;
+  /** New connections accepted per second; more are closed with 4429 and a retry hint. */
+  int acceptPerSecond = 5_000;
+  /** How long past {@code exp} a live connection may run without a refresh. */
+  Duration expiryGrace = Duration.ofSeconds(30);
+  Duration drainTimeout = Duration.ofSeconds(10);
+  int maxPayloadBytes = 64 * 1024;
+  int maxEventsPerRequest = 1_000;
+
+  public Duration getHandshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  public void setHandshakeTimeout(Duration handshakeTimeout) {
+    this.handshakeTimeout = handshakeTimeout;
+  }
+
+  public Duration getHeartbeat() {
+    return heartbeat;
+  }
+
+  public void setHeartbeat(Duration heartbeat) {
+    this.heartbeat = heartbeat;
+  }
+
+  public int getMaxQueuedBytes() {
+    return maxQueuedBytes;
+  }
+
+  public void setMaxQueuedBytes(int maxQueuedBytes) {
+    this.maxQueuedBytes = maxQueuedBytes;
+  }
+
+  public Duration getCloseGrace() {
+    return closeGrace;
+  }
+
+  public void setCloseGrace(Duration closeGrace) {
+    this.closeGrace = closeGrace;
+  }
+
+  public int getMaxBatchEvents() {
+    return maxBatchEvents;
+  }
+
+  public void setMaxBatchEvents(int maxBatchEvents) {
+    this.maxBatchEvents = maxBatchEvents;
+  }
+
+  public int getReplayPageSize() {
+    return replayPageSize;
+  }
+
+  public void setReplayPageSize(int replayPageSize) {
+    this.replayPageSize = replayPageSize;
+  }
+
+  public int getReplayThreads() {
+    return replayThreads;
+  }
+
+  public void setReplayThreads(int replayThreads) {
+    this.replayThreads = replayThreads;
+  }
+
+  public int getFanOutShards() {
+    return fanOutShards;
+  }
+
+  public void setFanOutShards(int fanOutShards) {
+    this.fanOutShards = fanOutShards;
+  }
+
+  public int getMaxConnections() {
+    return maxConnections;
+  }
+
+  public void setMaxConnections(int maxConnections) {
+    this.maxConnections = maxConnections;
+  }
+
+  public int getAcceptPerSecond() {
+    return acceptPerSecond;
+  }
+
+  public void setAcceptPerSecond(int acceptPerSecond) {
+    this.acceptPerSecond = acceptPerSecond;
+  }
+
+  public Duration getExpiryGrace() {
+    return expiryGrace;
+  }
+
+  public void setExpiryGrace(Duration expiryGrace) {
+    this.expiryGrace = expiryGrace;
+  }
+
+  public Duration getDrainTimeout() {
+    return drainTimeout;
+  }
+
+  public void setDrainTimeout(Duration drainTimeout) {
+    this.drainTimeout = drainTimeout;
+  }
+
+  public int getMaxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  public void setMaxPayloadBytes(int maxPayloadBytes) {
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  public int getMaxEventsPerRequest() {
+    return maxEventsPerRequest;
+  }
+
+  public void setMaxEventsPerRequest(int maxEventsPerRequest) {
+    this.maxEventsPerRequest = maxEventsPerRequest;
+  }
+}

@@ -1,0 +1,503 @@
+package io.bellhop.events.stream;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.bellhop.events.EventEnvelope;
+import io.bellhop.events.LogPosition;
+import io.bellhop.events.Replay;
+import io.bellhop.events.Service;
+import io.bellhop.events.log.EnvelopeCodec;
+import io.bellhop.platform.CloseCode;
+import io.bellhop.platform.ErrorCode;
+import io.bellhop.platform.Principal;
+import io.micronaut.http.HttpRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection of the unified stream, as a state machine (see docs/lifecycle.md):
+ * HANDSHAKING → AUTHENTICATING → REGISTERED → (REPLAYING →) LIVE → CLOSED.
+ *
+ * <p>The no-gap, no-duplicate rule: the session joins the hub <em>before</em> it reads the log's
+ * position, so every event after that position reaches it through the fan-out; batches that arrive
+ * while it is registering or replaying are held, and every batch is trimmed against {@link
+ * #cursor} (the last seq sent) before it is written. State, cursor and held batches change only
+ * under this object's lock, and frames are queued under it, so they leave in cursor order.
+ */
+final class StreamSession {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
+
+  enum State {
+    HANDSHAKING,
+    AUTHENTICATING,
+    REGISTERED,
+    REPLAYING,
+    LIVE,
+    CLOSED
+  }
+
+  private final String id;
+  private final StreamNode node;
+  private final SessionWriter writer;
+  private final EventLoop loop;
+  private final HttpRequest<?> request;
+  private final String transportToken;
+  private final boolean compressed;
+  private final long openedAtNanos = System.nanoTime();
+
+  private State state = State.HANDSHAKING;
+  private Principal principal;
+  private Filter filter;
+  private FanOut.Shard shard;
+  private long cursor;
+  private final ArrayDeque<EventBatch> held = new ArrayDeque<>();
+  private long heldBytes;
+  private boolean heldOverflow;
+  private long delivered;
+  private long replayed;
+  private boolean recovered;
+  private ScheduledFuture<?> expiryTimer;
+  private ScheduledFuture<?> pingTimer;
+  private String closedWith = "peer";
+
+  StreamSession(
+      String id,
+      StreamNode node,
+      SessionWriter writer,
+      EventLoop loop,
+      HttpRequest<?> request,
+      String transportToken,
+      boolean compressed) {
+    this.id = id;
+    this.node = node;
+    this.writer = writer;
+    this.loop = loop;
+    this.request = request;
+    this.transportToken = transportToken;
+    this.compressed = compressed;
+    loop.schedule(this::handshakeDeadline, node.config.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  String id() {
+    return id;
+  }
+
+  String orgId() {
+    return principal.orgId();
+  }
+
+  Filter filter() {
+    return filter;
+  }
+
+  boolean compressed() {
+    return compressed;
+  }
+
+  synchronized State state() {
+    return state;
+  }
+
+  /** A text frame from the client; runs on the event loop. */
+  void onText(String text) {
+    State now = state();
+    try {
+      if (now == State.HANDSHAKING) {
+        handshake(Handshake.parse(text));
+      } else if (now == State.LIVE || now == State.REPLAYING) {
+        clientMessage(text);
+      }
+    } catch (StreamRefusal r) {
+      refuse(r);
+    }
+  }
+
+  private void handshake(Handshake h) {
+    synchronized (this) {
+      state = State.AUTHENTICATING;
+    }
+    String token = h.token() != null ? h.token() : transportToken;
+    node.verifier
+        .verify(token, request)
+        .whenComplete(
+            (p, error) -> {
+              if (error != null) {
+                refuse(new StreamRefusal(CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "token is missing, invalid or expired"));
+                return;
+              }
+              try {
+                register(h, p);
+              } catch (StreamRefusal r) {
+                refuse(r);
+              }
+            });
+  }
+
+  private void register(Handshake h, Principal p) {
+    if (!p.maySubscribe()) {
+      throw new StreamRefusal(CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "publisher tokens cannot subscribe");
+    }
+    Filter f = new Filter(h.services(), allowedProperties(p, h.propertyId()));
+    synchronized (this) {
+      if (state != State.AUTHENTICATING) {
+        return;
+      }
+      principal = p;
+      filter = f;
+      shard = node.fanOut.shardOf(p.orgId());
+      state = State.REGISTERED;
+      node.hub.add(this);
+    }
+    scheduleExpiry();
+    node.blocking.execute(() -> start(h));
+  }
+
+  private static Set<String> allowedProperties(Principal p, String requested) {
+    if (requested != null) {
+      if (!p.maySeeProperty(requested)) {
+        throw new StreamRefusal(
+            CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "property " + requested + " is not in the token");
+      }
+      return Set.of(requested);
+    }
+    return p.seesAllProperties() ? null : p.propertyIds();
+  }
+
+  /** Reads the log position, acks, then replays or goes live. Runs on a blocking thread. */
+  private void start(Handshake h) {
+    try {
+      LogPosition pos = node.log.position();
+      boolean resume = h.resumes() && pos.canResumeAfter(h.lastSeq(), h.epoch());
+      synchronized (this) {
+        if (state != State.REGISTERED) {
+          return;
+        }
+        recovered = resume;
+        cursor = resume ? h.lastSeq() : pos.lastSeq();
+        writer.sendText(
+            Frames.ack(cursor, pos.epoch(), resume, id, node.config.heartbeat.toMillis()));
+        if (!resume) {
+          goLive();
+        } else {
+          state = State.REPLAYING;
+        }
+      }
+      LOG.info(
+          "stream.open session={} org={} user={} services={} property={} lastSeq={} recovered={}",
+          id, principal.orgId(), principal.userId(), filter.services(), h.propertyId(), h.lastSeq(), resume);
+      if (resume) {
+        replay();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("session {}: event log unavailable: {}", id, e.toString());
+      refuse(new StreamRefusal(CloseCode.TRY_AGAIN_LATER, ErrorCode.LOG_UNAVAILABLE, "event log unavailable; retry"));
+    }
+  }
+
+  /**
+   * Sends every matching event after the cursor, page by page with back-pressure, then switches to
+   * live. If the held live batches overflowed meanwhile, replays again from where it got to.
+   */
+  private void replay() {
+    while (true) {
+      long from;
+      synchronized (this) {
+        if (state != State.REPLAYING) {
+          return;
+        }
+        from = cursor;
+      }
+      try (Replay r = node.log.replay(principal.orgId(), from)) {
+        List<EventEnvelope> page;
+        while (!(page = r.next(node.config.replayPageSize)).isEmpty()) {
+          synchronized (this) {
+            if (state != State.REPLAYING || !sendReplayed(page)) {
+              return;
+            }
+          }
+          if (!writer.awaitRoom(node.config.closeGrace)) {
+            if (!writer.isClosing()) {
+              slowConsumer();
+            }
+            return;
+          }
+        }
+      }
+      synchronized (this) {
+        if (state != State.REPLAYING) {
+          return;
+        }
+        if (heldOverflow) {
+          releaseHeld();
+          continue;
+        }
+        goLive();
+        return;
+      }
+    }
+  }
+
+  private boolean sendReplayed(List<EventEnvelope> page) {
+    var matching = new ArrayList<EventEnvelope>(page.size());
+    for (EventEnvelope e : page) {
+      if (e.seq() > cursor && filter.matches(e)) {
+        matching.add(e);
+      }
+    }
+    int start = 0;
+    for (int i = 1; i <= matching.size(); i++) {
+      if (i == matching.size()
+          || i - start == node.config.maxBatchEvents
+          || matching.get(i).service() != matching.get(start).service()) {
+        ByteBuf frame = Frames.events(matching, start, i);
+        if (!writer.sendEvents(frame, i - start, 0)) {
+          slowConsumer();
+          return false;
+        }
+        start = i;
+      }
+    }
+    cursor = Math.max(cursor, page.get(page.size() - 1).seq());
+    replayed += matching.size();
+    delivered += matching.size();
+    node.metrics.replayed(matching.size());
+    return true;
+  }
+
+  /** A batch from the fan-out; runs on a fan-out thread. */
+  synchronized void deliver(EventBatch b) {
+    switch (state) {
+      case REGISTERED, REPLAYING -> hold(b);
+      case LIVE -> send(b);
+      default -> {}
+    }
+  }
+
+  private void hold(EventBatch b) {
+    if (heldOverflow) {
+      return;
+    }
+    int size = b.frame().readableBytes();
+    if (heldBytes + size > node.config.maxQueuedBytes) {
+      releaseHeld();
+      heldOverflow = true;
+      return;
+    }
+    held.add(new EventBatch(b.events(), b.frame().retainedDuplicate(), b.appendedAtMicros()));
+    heldBytes += size;
+  }
+
+  private boolean send(EventBatch b) {
+    if (b.lastSeq() <= cursor) {
+      return true;
+    }
+    ByteBuf frame;
+    int count;
+    if (b.firstSeq() > cursor) {
+      frame = b.frame().retainedDuplicate();
+      count = b.events().size();
+    } else {
+      var fresh = b.events().stream().filter(e -> e.seq() > cursor).toList();
+      frame = Frames.events(fresh, 0, fresh.size());
+      count = fresh.size();
+    }
+    cursor = b.lastSeq();
+    if (!writer.sendEvents(frame, count, b.appendedAtMicros())) {
+      slowConsumer();
+      return false;
+    }
+    delivered += count;
+    node.metrics.deliveredTo(b.events().get(0).service(), count, compressed);
+    return true;
+  }
+
+  private void goLive() {
+    state = State.LIVE;
+    EventBatch b;
+    boolean ok = true;
+    while ((b = held.poll()) != null) {
+      ok = ok && send(b);
+      b.frame().release();
+    }
+    heldBytes = 0;
+    heldOverflow = false;
+    long every = node.config.heartbeat.toMillis();
+    pingTimer = loop.scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void ping() {
+    if (state == State.LIVE) {
+      cursor = Math.max(cursor, shard.processedSeq());
+      writer.sendText(Frames.ping(cursor));
+    }
+  }
+
+  private void releaseHeld() {
+    EventBatch b;
+    while ((b = held.poll()) != null) {
+      b.frame().release();
+    }
+    heldBytes = 0;
+    heldOverflow = false;
+  }
+
+  private void clientMessage(String text) {
+    String type = null;
+    String token = null;
+    try (JsonParser p = EnvelopeCodec.JSON.createParser(text)) {
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          switch (field) {
+            case "type" -> type = p.getValueAsString();
+            case "token" -> token = p.getValueAsString();
+            default -> p.skipChildren();
+          }
+        }
+      }
+    } catch (IOException e) {
+      writer.sendText(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "message is not valid JSON"));
+      return;
+    }
+    if ("refresh".equals(type)) {
+      refresh(token);
+    } else {
+      writer.sendText(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "unknown message type " + type));
+    }
+  }
+
+  /** Swaps in a fresh token: same org, and rights still covering the current filter. */
+  private void refresh(String token) {
+    node.verifier
+        .verify(token, request)
+        .whenComplete(
+            (p, error) -> {
+              if (error != null) {
+                refuse(new StreamRefusal(CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "refresh token is invalid or expired"));
+                return;
+              }
+              synchronized (this) {
+                if (state == State.CLOSED) {
+                  return;
+                }
+                boolean sameOrg = p.orgId().equals(principal.orgId()) && p.maySubscribe();
+                boolean covers =
+                    p.seesAllProperties()
+                        || (filter.properties() != null
+                            && filter.properties().stream().allMatch(p::maySeeProperty));
+                if (!sameOrg || !covers) {
+                  refuse(new StreamRefusal(CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "refreshed token does not cover this stream"));
+                  return;
+                }
+                principal = p;
+                writer.sendText(Frames.refreshed(p.expiresAt()));
+              }
+              scheduleExpiry();
+            });
+  }
+
+  private void scheduleExpiry() {
+    Instant exp;
+    synchronized (this) {
+      exp = principal.expiresAt();
+      if (expiryTimer != null) {
+        expiryTimer.cancel(false);
+      }
+      if (exp == null || state == State.CLOSED) {
+        return;
+      }
+      long delay = Duration.between(Instant.now(), exp.plus(node.config.expiryGrace)).toMillis();
+      expiryTimer = loop.schedule(this::expired, Math.max(0, delay), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void expired() {
+    Instant exp;
+    synchronized (this) {
+      exp = principal.expiresAt();
+    }
+    if (exp != null && Instant.now().isAfter(exp)) {
+      refuse(new StreamRefusal(CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "token expired; refresh before exp"));
+    }
+  }
+
+  private void handshakeDeadline() {
+    if (state() == State.HANDSHAKING) {
+      refuse(new StreamRefusal(CloseCode.HANDSHAKE_TIMEOUT, ErrorCode.BAD_HANDSHAKE, "no handshake within " + node.config.handshakeTimeout.toSeconds() + " s"));
+    }
+  }
+
+  private void slowConsumer() {
+    node.metrics.slowConsumer();
+    close(CloseCode.SLOW_CONSUMER, "{\"retryMs\":" + node.retryHintMillis(250, 2_000) + "}");
+  }
+
+  void refuse(StreamRefusal r) {
+    node.metrics.error();
+    writer.sendText(Frames.error(r.error, r.getMessage()));
+    close(r.close, r.getMessage());
+  }
+
+  /** Ends the session with {@code code}; the close frame follows everything already queued. */
+  void close(CloseCode code, String reason) {
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      closedWith = Integer.toString(code.code());
+      state = State.CLOSED;
+      releaseHeld();
+      cancelTimers();
+    }
+    node.hub.remove(this);
+    writer.close(code.code(), reason, node.config.closeGrace);
+  }
+
+  /** The socket is gone (either side closed it); runs on the event loop. */
+  void onClosed() {
+    synchronized (this) {
+      state = State.CLOSED;
+      releaseHeld();
+      cancelTimers();
+    }
+    node.hub.remove(this);
+    node.connectionClosed(this);
+    if (principal != null) {
+      LOG.info(
+          "stream.close session={} org={} user={} services={} durationMs={} delivered={} replayed={} recovered={} code={}",
+          id, principal.orgId(), principal.userId(), filter.services(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos), delivered, replayed, recovered, closedWith);
+    }
+  }
+
+  private void cancelTimers() {
+    if (pingTimer != null) {
+      pingTimer.cancel(false);
+    }
+    if (expiryTimer != null) {
+      expiryTimer.cancel(false);
+    }
+  }
+
+  /** Subscriptions this session holds: one per service. */
+  int subscriptions() {
+    Filter f = filter;
+    return f == null ? 0 : f.services().size();
+  }
+
+  Set<Service> services() {
+    return filter == null ? Set.of() : filter.services();
+  }
+}

@@ -1,0 +1,43 @@
+package io.bellhop.platform;
+
+/**
+ * WebSocket close codes Bellhop sends. The browser client keeps a copy of this table (checked
+ * against this enum by a test); {@link #retryable()} tells it whether to reconnect.
+ */
+public enum CloseCode {
+  NORMAL(1000, true, "normal closure"),
+  GOING_AWAY(1001, true, "server going away; reconnect elsewhere and resume"),
+  MESSAGE_TOO_BIG(1009, false, "frame larger than the endpoint accepts"),
+  INTERNAL_ERROR(1011, true, "unexpected server error; reconnect and resume"),
+  SERVER_RESTART(1012, true, "server draining; reconnect elsewhere and resume"),
+  TRY_AGAIN_LATER(1013, true, "event log unreachable; reconnect and resume"),
+  UNAUTHORIZED(4001, false, "missing, invalid or expired token"),
+  FORBIDDEN(4003, false, "filter outside what the token allows"),
+  BAD_HANDSHAKE(4400, false, "handshake is not valid"),
+  HANDSHAKE_TIMEOUT(4408, true, "no handshake within the deadline"),
+  TOO_MANY_CONNECTIONS(4429, true, "node is at its connection or accept-rate limit"),
+  SLOW_CONSUMER(4509, true, "client did not keep up; resume from its cursor");
+
+  private final int code;
+  private final boolean retryable;
+  private final String description;
+
+  CloseCode(int code, boolean retryable, String description) {
+    this.code = code;
+    this.retryable = retryable;
+    this.description = description;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** Whether a client should reconnect (with backoff) after this close; terminal otherwise. */
+  public boolean retryable() {
+    return retryable;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,27 @@
+package io.bellhop.platform;
+
+/**
+ * Error codes in {@code {"type":"error","code":...}} frames and HTTP error bodies. One enum shared
+ * by server, docs and client.
+ */
+public enum ErrorCode {
+  UNAUTHORIZED("missing, invalid or expired token"),
+  FORBIDDEN("the token does not allow this"),
+  BAD_HANDSHAKE("the handshake frame is not valid JSON of the documented shape"),
+  UNKNOWN_SERVICE("a service name is not one of the known services"),
+  INVALID_EVENT("an event is missing a field or has one of the wrong shape"),
+  PAYLOAD_TOO_LARGE("an event payload or request body exceeds the limit"),
+  UNKNOWN_MESSAGE("a client message type is not known"),
+  LOG_UNAVAILABLE("the event log (NATS JetStream) is unreachable; retry"),
+  INTERNAL("unexpected server error");
+
+  private final String description;
+
+  ErrorCode(String description) {
+    this.description = description;
+  }
+
+  public String description() {
+    return description;
+  }
+}

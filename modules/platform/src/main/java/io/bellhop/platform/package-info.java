@@ -1,0 +1,2 @@
+/** Shared kernel: the authenticated principal, token verification, tenancy checks and codes. */
+package io.bellhop.platform;

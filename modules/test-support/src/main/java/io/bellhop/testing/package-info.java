@@ -1,0 +1,2 @@
+/** Starts private nats-server and PostgreSQL processes for integration tests. */
+package io.bellhop.testing;
