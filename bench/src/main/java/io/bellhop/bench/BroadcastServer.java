@@ -16,7 +16,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.ChannelMatchers;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -51,10 +50,11 @@ final class BroadcastServer {
   private final Map<String, ChannelGroup> orgs = new ConcurrentHashMap<>();
 
   static int run(Args a) throws InterruptedException {
-    String host = a.str("host", "127.0.0.1");
-    int port = a.integer("port", 18090);
-    int threads = a.integer("threads", Runtime.getRuntime().availableProcessors());
-    new BroadcastServer().serve(host, port, threads);
+    new BroadcastServer()
+        .serve(
+            a.str("host", "127.0.0.1"),
+            a.integer("port", 18090),
+            a.integer("threads", Runtime.getRuntime().availableProcessors()));
     return 0;
   }
 
@@ -87,15 +87,7 @@ final class BroadcastServer {
             .channel();
     System.out.printf(
         "broadcast server on %s:%d (%s, %d threads)%n", host, port, Transport.name(), threads);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close().syncUninterruptibly();
-                  workers.shutdownGracefully();
-                  boss.shutdownGracefully();
-                }));
-    server.closeFuture().sync();
+    server.closeFuture().sync(); // runs until killed; the OS reclaims the sockets
   }
 
   /** Splits a publish body into envelopes and fans each out to its org; returns the count. */
@@ -123,11 +115,24 @@ final class BroadcastServer {
         n++;
         ChannelGroup group = org == null ? null : orgs.get(org);
         if (group != null && !group.isEmpty()) {
-          group.writeAndFlush(frame(alloc, bytes, start, end - start), ChannelMatchers.all(), true);
+          fanOut(group, frame(alloc, bytes, start, end - start));
         }
       }
     }
     return n;
+  }
+
+  /**
+   * Writes the same frame bytes to every socket of the group. The write always goes through the
+   * socket's event loop queue, never inline: an inline write from the loop that happens to read the
+   * next publish could overtake an earlier event still queued there, breaking per-org order.
+   */
+  private static void fanOut(ChannelGroup group, ByteBuf frame) {
+    for (Channel ch : group) {
+      ByteBuf dup = frame.retainedDuplicate();
+      ch.eventLoop().execute(() -> ch.writeAndFlush(dup, ch.voidPromise()));
+    }
+    frame.release();
   }
 
   /** One unmasked FIN text frame: header and payload encoded once, shared by every recipient. */
@@ -164,35 +169,23 @@ final class BroadcastServer {
         return; // text frames from subscribers are ignored
       }
       String path = new QueryStringDecoder(req.uri()).path();
-      if (path.equals("/health")) {
-        respond(ctx, req, HttpResponseStatus.OK, "{\"status\":\"UP\"}");
-      } else if (path.equals("/publish") && req.method().equals(HttpMethod.POST)) {
-        int n;
-        try {
-          n = publish(req.content(), ctx.alloc());
-        } catch (IOException e) {
-          respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "{\"error\":\"bad json\"}");
-          return;
-        }
-        respond(ctx, req, HttpResponseStatus.OK, "{\"accepted\":" + n + "}");
-      } else {
-        respond(ctx, req, HttpResponseStatus.NOT_FOUND, "{\"error\":\"not found\"}");
-      }
-    }
-
-    private void respond(
-        ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String body) {
+      boolean publish = path.equals("/publish") && req.method().equals(HttpMethod.POST);
+      String body =
+          publish
+              ? "{\"accepted\":" + publish(req.content(), ctx.alloc()) + "}"
+              : path.equals("/health") ? "{\"status\":\"UP\"}" : null;
+      HttpResponseStatus status =
+          body == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.OK;
       FullHttpResponse res =
           new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+              HttpVersion.HTTP_1_1,
+              status,
+              Unpooled.copiedBuffer(body == null ? "{}" : body, StandardCharsets.UTF_8));
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
       HttpUtil.setContentLength(res, res.content().readableBytes());
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       HttpUtil.setKeepAlive(res, keepAlive);
-      var f = ctx.writeAndFlush(res);
-      if (!keepAlive) {
-        f.addListener(ChannelFutureListener.CLOSE);
-      }
+      ctx.writeAndFlush(res).addListener(keepAlive ? f -> {} : ChannelFutureListener.CLOSE);
     }
 
     @Override

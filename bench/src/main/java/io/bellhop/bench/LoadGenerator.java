@@ -316,6 +316,7 @@ final class LoadGenerator {
       stats.lastAny.lazySet(now);
       if (n < 0) {
         stats.warmup.increment();
+        stats.warmupLatency(now - t);
         return;
       }
       stats.delivered(now);
@@ -357,20 +358,25 @@ final class LoadGenerator {
 
     synchronized void print() {
       long now = System.nanoTime();
-      long d = stats.deliveries.sum();
+      long d = stats.deliveries.sum() + stats.warmup.sum();
       double rate = (d - lastDeliveries) / Math.max(1e-3, (now - lastAt) / 1e9);
       lastDeliveries = d;
       lastAt = now;
       var iv = stats.roll();
+      var warm = stats.rollWarmup();
+      if (iv.getTotalCount() == 0 && warm.getTotalCount() > 0) {
+        iv = warm; // show warm-up latency while it is all there is
+      }
       var all = stats.total();
       System.out.printf(
-          "[%5.1fs] open %d/%d fail %d closed %d | %,.0f deliv/s | now p50 %.2f p99 %.2f ms"
+          "[%5.1fs] open %d/%d fail %d closed %d | warm-up %d | %,.0f deliv/s | now p50 %.2f p99 %.2f ms"
               + " | all p50 %.2f p99 %.2f max %.1f ms | dup %d ooo %d foreign %d%n",
           (now - start) / 1e9,
           stats.open.get(),
           count,
           stats.failed.get(),
           stats.closed.get(),
+          stats.warmup.sum(),
           rate,
           LoadStats.ms(iv, 50),
           LoadStats.ms(iv, 99),

@@ -41,10 +41,17 @@ final class LoadStats {
 
   private final Recorder recorder = new Recorder(1, MAX_MICROS, 3);
   private final Histogram total = new Histogram(1, MAX_MICROS, 3);
+  private final Recorder warmRecorder = new Recorder(1, MAX_MICROS, 3);
   private Histogram interval;
+  private Histogram warmInterval;
 
   void latency(long micros) {
     recorder.recordValue(Math.min(MAX_MICROS, Math.max(0, micros)));
+  }
+
+  /** Warm-up latency: shown in the progress line, kept out of the result. */
+  void warmupLatency(long micros) {
+    warmRecorder.recordValue(Math.min(MAX_MICROS, Math.max(0, micros)));
   }
 
   void delivered(long nowMicros) {
@@ -59,11 +66,17 @@ final class LoadStats {
     map.computeIfAbsent(reason, k -> new LongAdder()).increment();
   }
 
-  /** Moves the last interval into the total; returns that interval. Single caller thread. */
+  /** Moves the last interval into the total; returns that interval. */
   synchronized Histogram roll() {
     interval = recorder.getIntervalHistogram(interval);
     total.add(interval);
     return interval;
+  }
+
+  /** Warm-up latency since the last call. */
+  synchronized Histogram rollWarmup() {
+    warmInterval = warmRecorder.getIntervalHistogram(warmInterval);
+    return warmInterval;
   }
 
   synchronized Histogram total() {

@@ -22,6 +22,7 @@ public final class Main {
         replay   resume-from-cursor timing against Bellhop
                  --http http://127.0.0.1:8080 --url ws://... --events M --publish-rate R
         report   merge parts: --load F (repeatable) --publisher F --server F --client F
+                 --part name=F (repeatable, e.g. nats=nats.json)
                  --meta key=value (repeatable) --out FILE
         jwt      print a token: --org org-7 [--sub u1] [--role staff|publisher|ops]
       env BELLHOP_JWT_SECRET: HS256 secret (default: Bellhop's dev secret)

@@ -89,8 +89,8 @@ final class Publisher {
         plan,
         f,
         a.integer("batch", 100),
-        a.dbl("tick-ms", 2),
-        a.integer("lanes", 16),
+        a.dbl("tick-ms", 5),
+        a.integer("lanes", 4),
         a.dbl("warmup", 0));
   }
 
@@ -189,7 +189,7 @@ final class Publisher {
 
   /** Org index of a queued item: warm-up items are encoded as -(w + 1). */
   private long orgIndex(long item) {
-    return item < 0 ? -(item + 1) : item;
+    return (item < 0 ? -(item + 1) : item) % plan.orgs();
   }
 
   /** Position of an item in the combined warm-up + plan schedule. */

@@ -60,12 +60,14 @@ final class ReplayBench {
         "replay: org %s cursor seq=%s epoch=%s, publishing %d events%n", org, seq, epoch, m);
 
     // 2. publish M events with nobody connected
-    Args pubArgs = Args.parse(new String[] {"--target", "bellhop"}, 0);
-    if (a.has("publish-url")) {
-      pubArgs =
-          Args.parse(
-              new String[] {"--target", "bellhop", "--publish-url", a.str("publish-url", "")}, 0);
-    }
+    Args pubArgs =
+        Args.parse(
+            new String[] {
+              "--target", "bellhop",
+              "--publish-url", a.str("publish-url", http + "/v2/realtime/events"),
+              "--service", a.str("service", "finance")
+            },
+            0);
     Publisher publisher = Publisher.fromArgs(pubArgs, plan);
     long p0 = System.nanoTime();
     Map<String, Object> pub = publisher.publish(120);

@@ -58,6 +58,9 @@ final class Report {
     r.put("loadProcesses", loads.size());
     putPart(r, "publisher", a.str("publisher", null));
     putPart(r, "client", a.str("client", null));
+    for (String kv : a.all("part")) {
+      putPart(r, kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+    }
     Map<String, Object> server = putPart(r, "server", a.str("server", null));
     if (server != null) {
       long connected = Json.num(load, "connected");
@@ -205,6 +208,13 @@ final class Report {
               Json.num(srv, "rssIdleKb") / 1024.0,
               Json.num(srv, "rssPeakKb") / 1024.0,
               Json.dbl(srv, "rssPerConnectionKb")));
+    }
+    if (r.get("nats") instanceof Map<?, ?> n) {
+      Map<String, Object> nats = (Map<String, Object>) n;
+      sb.append(
+          String.format(
+              " | nats cpu avg %.0f%% rss peak %.0f MB",
+              Json.dbl(nats, "cpuAvgPct"), Json.num(nats, "rssPeakKb") / 1024.0));
     }
     if (r.get("client") instanceof Map<?, ?> c) {
       sb.append(

@@ -60,13 +60,15 @@ public final class EnvelopeCodec {
 
   /**
    * Decodes a stored body. {@code orgId} and {@code service} come from the NATS subject, which is
-   * authoritative (it is what tenancy is enforced on); missing ids are derived from {@code seq}.
+   * authoritative (it is what tenancy is enforced on). A body without {@code eventId} takes the
+   * message id it was published with, else one derived from {@code seq}.
    */
   public static EventEnvelope readStored(
-      byte[] body, String orgId, Service service, long seq, String storedAt) {
+      byte[] body, String orgId, Service service, long seq, String storedAt, String messageId) {
     DraftEvent d = readDrafts(body).get(0);
+    String eventId = d.eventId() != null ? d.eventId() : messageId != null ? messageId : "seq-" + seq;
     return new EventEnvelope(
-        d.eventId() != null ? d.eventId() : "seq-" + seq,
+        eventId,
         service,
         d.type() != null ? d.type() : "unknown",
         orgId,

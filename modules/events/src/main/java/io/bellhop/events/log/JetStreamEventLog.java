@@ -244,7 +244,8 @@ public final class JetStreamEventLog implements EventLog {
               orgId,
               service.get(),
               seq,
-              msg.metaData().timestamp().toInstant().toString()));
+              msg.metaData().timestamp().toInstant().toString(),
+              msg.hasHeaders() ? msg.getHeaders().getFirst("Nats-Msg-Id") : null));
     } catch (RuntimeException e) {
       LOG.warn("seq {} on {}: body is not an event ({}); not delivered", seq, subject, e.getMessage());
       return Optional.empty();

@@ -36,11 +36,12 @@ final class SessionWriter {
 
   /**
    * Queues an event frame. Takes ownership of {@code frame}. Returns false, releasing it, when the
-   * client is already {@code maxQueuedBytes} behind.
+   * frame would put more than {@code maxQueuedBytes} between the client and its socket.
    */
   boolean sendEvents(ByteBuf frame, int events, long appendedAtMicros) {
     int size = frame.readableBytes();
-    if (closing || queued.get() + size > maxQueuedBytes) {
+    // One frame is always accepted, however large: the bound is on a backlog, not a frame size.
+    if (closing || !fits(size)) {
       frame.release();
       return false;
     }
@@ -97,12 +98,15 @@ final class SessionWriter {
     return closing;
   }
 
-  /** Blocks (never on an event loop) until at most half the bound is queued, or the timeout. */
-  boolean awaitRoom(Duration timeout) {
+  /**
+   * Blocks (never on an event loop) until a frame of {@code size} bytes fits under the bound, or
+   * the timeout passes; false on timeout or once closing.
+   */
+  boolean awaitRoomFor(int size, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     waiter = Thread.currentThread();
     try {
-      while (queued.get() > maxQueuedBytes / 2 && !closing) {
+      while (!fits(size) && !closing) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -115,15 +119,18 @@ final class SessionWriter {
     }
   }
 
+  private boolean fits(int size) {
+    long now = queued.get();
+    return now == 0 || now + size <= maxQueuedBytes;
+  }
+
   long queuedBytes() {
     return queued.get();
   }
 
   private void written(int size) {
-    long left = queued.addAndGet(-size);
-    if (left <= maxQueuedBytes / 2) {
-      wake();
-    }
+    queued.addAndGet(-size);
+    wake();
   }
 
   private void wake() {

@@ -111,6 +111,11 @@ final class StreamSession {
 
   /** A text frame from the client; runs on the event loop. */
   void onText(String text) {
+    if (text.length() > StreamEndpoint.MAX_CLIENT_FRAME) {
+      node.metrics.error();
+      close(CloseCode.MESSAGE_TOO_BIG, "frames to the server are limited to " + StreamEndpoint.MAX_CLIENT_FRAME + " bytes");
+      return;
+    }
     State now = state();
     try {
       if (now == State.HANDSHAKING) {
@@ -195,7 +200,7 @@ final class StreamSession {
       }
       LOG.info(
           "stream.open session={} org={} user={} services={} property={} lastSeq={} recovered={}",
-          id, principal.orgId(), principal.userId(), filter.services(), h.propertyId(), h.lastSeq(), resume);
+          id, principal.orgId(), principal.userId(), serviceNames(), h.propertyId(), h.lastSeq(), resume);
       if (resume) {
         replay();
       }
@@ -206,8 +211,9 @@ final class StreamSession {
   }
 
   /**
-   * Sends every matching event after the cursor, page by page with back-pressure, then switches to
-   * live. If the held live batches overflowed meanwhile, replays again from where it got to.
+   * Sends every matching event after the cursor, frame by frame with back-pressure (waiting for
+   * the client to take each frame rather than cutting it), then switches to live. If the held live
+   * batches overflowed meanwhile, replays again from where it got to.
    */
   private void replay() {
     while (true) {
@@ -221,15 +227,7 @@ final class StreamSession {
       try (Replay r = node.log.replay(principal.orgId(), from)) {
         List<EventEnvelope> page;
         while (!(page = r.next(node.config.replayPageSize)).isEmpty()) {
-          synchronized (this) {
-            if (state != State.REPLAYING || !sendReplayed(page)) {
-              return;
-            }
-          }
-          if (!writer.awaitRoom(node.config.closeGrace)) {
-            if (!writer.isClosing()) {
-              slowConsumer();
-            }
+          if (!sendReplayed(page)) {
             return;
           }
         }
@@ -248,10 +246,11 @@ final class StreamSession {
     }
   }
 
+  /** Sends one page of replayed events; false once the session is closed or cut. */
   private boolean sendReplayed(List<EventEnvelope> page) {
     var matching = new ArrayList<EventEnvelope>(page.size());
     for (EventEnvelope e : page) {
-      if (e.seq() > cursor && filter.matches(e)) {
+      if (filter.matches(e)) {
         matching.add(e);
       }
     }
@@ -261,16 +260,32 @@ final class StreamSession {
           || i - start == node.config.maxBatchEvents
           || matching.get(i).service() != matching.get(start).service()) {
         ByteBuf frame = Frames.events(matching, start, i);
-        if (!writer.sendEvents(frame, i - start, 0)) {
-          slowConsumer();
+        if (!writer.awaitRoomFor(frame.readableBytes(), node.config.closeGrace)) {
+          frame.release();
+          if (!writer.isClosing()) {
+            slowConsumer();
+          }
           return false;
+        }
+        synchronized (this) {
+          if (state != State.REPLAYING) {
+            frame.release();
+            return false;
+          }
+          if (!writer.sendEvents(frame, i - start, 0)) {
+            slowConsumer();
+            return false;
+          }
+          cursor = matching.get(i - 1).seq();
+          delivered += i - start;
         }
         start = i;
       }
     }
-    cursor = Math.max(cursor, page.get(page.size() - 1).seq());
+    synchronized (this) {
+      cursor = Math.max(cursor, page.get(page.size() - 1).seq());
+    }
     replayed += matching.size();
-    delivered += matching.size();
     node.metrics.replayed(matching.size());
     return true;
   }
@@ -477,7 +492,7 @@ final class StreamSession {
     if (principal != null) {
       LOG.info(
           "stream.close session={} org={} user={} services={} durationMs={} delivered={} replayed={} recovered={} code={}",
-          id, principal.orgId(), principal.userId(), filter.services(),
+          id, principal.orgId(), principal.userId(), serviceNames(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos), delivered, replayed, recovered, closedWith);
     }
   }
@@ -497,7 +512,10 @@ final class StreamSession {
     return f == null ? 0 : f.services().size();
   }
 
-  Set<Service> services() {
-    return filter == null ? Set.of() : filter.services();
+  private String serviceNames() {
+    if (filter.services().size() == Service.values().length) {
+      return "all";
+    }
+    return String.join(",", filter.services().stream().map(Service::wireName).toList());
   }
 }

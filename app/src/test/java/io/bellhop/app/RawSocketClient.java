@@ -1,0 +1,115 @@
+package io.bellhop.app;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A minimal WebSocket client on a plain socket with a tiny receive buffer, for the slow-consumer
+ * test: when it does not read, the kernel cannot hide its backlog, so the server's bound is what
+ * fills up.
+ */
+final class RawSocketClient implements AutoCloseable {
+  private final Socket socket = new Socket();
+  private final DataInputStream in;
+  private final OutputStream out;
+  int closeCode = -1;
+  String closeReason = "";
+
+  RawSocketClient(int port) throws IOException {
+    socket.setReceiveBufferSize(16 * 1024);
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    socket.setSoTimeout(30_000);
+    out = socket.getOutputStream();
+    in = new DataInputStream(socket.getInputStream());
+    String key = Base64.getEncoder().encodeToString("bellhop-raw-key!".getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET /v2/realtime/stream HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    String status = readLine();
+    if (!status.contains(" 101 ")) {
+      throw new IOException("upgrade refused: " + status);
+    }
+    while (!readLine().isEmpty()) {
+      // response headers
+    }
+  }
+
+  void sendText(String text) throws IOException {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = {1, 2, 3, 4};
+    out.write(0x81);
+    if (payload.length < 126) {
+      out.write(0x80 | payload.length);
+    } else {
+      out.write(0x80 | 126);
+      out.write(payload.length >>> 8);
+      out.write(payload.length & 0xff);
+    }
+    out.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      payload[i] ^= mask[i % 4];
+    }
+    out.write(payload);
+    out.flush();
+  }
+
+  /** Reads text messages until the server's close frame; returns them parsed. */
+  List<Map<String, Object>> readUntilClose() throws IOException {
+    var messages = new ArrayList<Map<String, Object>>();
+    var text = new java.io.ByteArrayOutputStream();
+    while (true) {
+      int b0 = in.readUnsignedByte();
+      int b1 = in.readUnsignedByte();
+      long len = b1 & 0x7f;
+      if (len == 126) {
+        len = in.readUnsignedShort();
+      } else if (len == 127) {
+        len = in.readLong();
+      }
+      byte[] payload = new byte[(int) len];
+      in.readFully(payload);
+      int opcode = b0 & 0x0f;
+      if (opcode == 8) {
+        closeCode = len >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        closeReason = len > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        return messages;
+      }
+      if (opcode == 1 || opcode == 0) {
+        text.write(payload);
+        if ((b0 & 0x80) != 0) {
+          messages.add(StreamClient.parse(text.toString(StandardCharsets.UTF_8)));
+          text.reset();
+        }
+      }
+    }
+  }
+
+  private String readLine() throws IOException {
+    var line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != '\n') {
+      if (c < 0) {
+        throw new IOException("connection closed during upgrade");
+      }
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

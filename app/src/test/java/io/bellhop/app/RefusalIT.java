@@ -1,0 +1,115 @@
+package io.bellhop.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Every error a client or publisher can cause gets its documented code. */
+class RefusalIT extends StreamTestBase {
+
+  private StreamClient handshake(String frame) {
+    StreamClient c = StreamClient.connect(streamUri(""));
+    c.send(frame);
+    return c;
+  }
+
+  @Test
+  void publishingNeedsAPublisherToken() {
+    String org = newOrg();
+    assertEquals(401, post("/v2/realtime/events", null, event(org, "finance", 1)).statusCode());
+    assertEquals(403, post("/v2/realtime/events", Tokens.user(org, "org_admin"), event(org, "finance", 1)).statusCode());
+    assertEquals(401, post("/v2/realtime/events", Tokens.forged(org), event(org, "finance", 1)).statusCode());
+  }
+
+  @Test
+  void invalidEventsAreRefusedWithTheirCodesAndNothingIsPublished() {
+    String org = newOrg();
+    var unknown = post("/v2/realtime/events", Tokens.publisher(), "[" + event(org, "finance", 1) + "," + event(org, "spa", 2) + "]");
+    assertEquals(400, unknown.statusCode());
+    assertEquals("UNKNOWN_SERVICE", StreamClient.parse(unknown.body()).get("code"));
+    var badOrg = post("/v2/realtime/events", Tokens.publisher(), event("org.with.dots", "finance", 1));
+    assertEquals("INVALID_EVENT", StreamClient.parse(badOrg.body()).get("code"));
+    var notJson = post("/v2/realtime/events", Tokens.publisher(), "{nope");
+    assertEquals(400, notJson.statusCode());
+    String big = "x".repeat(70_000);
+    var tooBig = post("/v2/realtime/events", Tokens.publisher(),
+        "{\"service\":\"finance\",\"type\":\"t\",\"orgId\":\"" + org + "\",\"payload\":{\"pad\":\"" + big + "\"}}");
+    assertEquals(413, tooBig.statusCode());
+    assertEquals("PAYLOAD_TOO_LARGE", StreamClient.parse(tooBig.body()).get("code"));
+    try (StreamClient c = subscribe(org, "")) {
+      publish(java.util.List.of(event(org, "finance", 42)));
+      assertEquals(java.util.List.of(42), c.events(1, WAIT).stream().map(StreamTestBase::n).toList());
+    }
+  }
+
+  @Test
+  void missingForgedOrExpiredTokensAreClosedWith4001() {
+    String org = newOrg();
+    for (String frame :
+        new String[] {
+          "{\"services\":[\"finance\"]}",
+          "{\"token\":\"" + Tokens.forged(org) + "\"}",
+          "{\"token\":\"" + Tokens.expiring(org, Instant.now().minusSeconds(120)) + "\"}",
+          "{\"token\":\"not.a.jwt\"}"
+        }) {
+      StreamClient c = handshake(frame);
+      assertEquals("UNAUTHORIZED", c.next("error", WAIT).get("code"));
+      assertEquals(4001, c.awaitClose(WAIT), frame);
+    }
+  }
+
+  @Test
+  void publisherTokensCannotSubscribe() {
+    StreamClient c = handshake("{\"token\":\"" + Tokens.publisher() + "\"}");
+    assertEquals(4003, c.awaitClose(WAIT));
+  }
+
+  @Test
+  void garbageOrUnknownServiceHandshakeIsClosedWith4400() {
+    StreamClient garbage = handshake("hello?");
+    assertEquals("BAD_HANDSHAKE", garbage.next("error", WAIT).get("code"));
+    assertEquals(4400, garbage.awaitClose(WAIT));
+    StreamClient unknown = handshake("{\"token\":\"" + Tokens.user(newOrg()) + "\",\"services\":[\"finance\",\"spa\"]}");
+    assertEquals("UNKNOWN_SERVICE", unknown.next("error", WAIT).get("code"));
+    assertEquals(4400, unknown.awaitClose(WAIT));
+    StreamClient version = handshake("{\"token\":\"" + Tokens.user(newOrg()) + "\",\"version\":2}");
+    assertEquals(4400, version.awaitClose(WAIT));
+  }
+
+  @Test
+  void oversizeFrameIsClosedWith1009() {
+    StreamClient c = StreamClient.connect(streamUri(""));
+    c.send("{\"pad\":\"" + "x".repeat(20_000) + "\"}");
+    assertEquals(1009, c.awaitClose(WAIT));
+  }
+
+  @Test
+  void noHandshakeWithinTheDeadlineIsClosedWith4408() {
+    StreamClient c = StreamClient.connect(streamUri(""));
+    assertEquals(4408, c.awaitClose(Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void withoutRefreshTheStreamClosesWith4001AtExpiry() {
+    String org = newOrg();
+    StreamClient c = subscribeWith(Tokens.expiring(org, Instant.now().plusSeconds(2)), "");
+    assertEquals(4001, c.awaitClose(Duration.ofSeconds(15)));
+  }
+
+  @Test
+  void refreshExtendsTheStreamAndAnotherOrgsTokenIsRefused() {
+    String org = newOrg();
+    StreamClient c = subscribeWith(Tokens.expiring(org, Instant.now().plusSeconds(2)), "");
+    c.send("{\"type\":\"refresh\",\"token\":\"" + Tokens.user(org) + "\"}");
+    assertTrue(c.next("refreshed", WAIT).get("expiresAt") instanceof String);
+    c.assertNoEvents(Duration.ofSeconds(4));
+    assertEquals(null, c.closeCode.getNow(null));
+    publish(java.util.List.of(event(org, "staff", 9)));
+    assertEquals(9, n(c.events(1, WAIT).get(0)));
+    c.send("{\"type\":\"refresh\",\"token\":\"" + Tokens.user(newOrg()) + "\"}");
+    assertEquals(4003, c.awaitClose(WAIT));
+  }
+}

@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# One bounded end-to-end fan-out scenario on this box: N WebSocket subscribers over K orgs, a
+# publisher at a fixed delivery rate, latency / exactly-once checks, server CPU and RSS sampling.
+#
+#   infra/bench/stream.sh [--target baseline|bellhop] [--connections 10000] [--orgs 100]
+#                         [--rate 20000] [--duration 30] [--warmup 20] [--connect-rate 2000]
+#                         [--start] [--deflate] [--scenario NAME] [--per-proc 15000]
+#   infra/bench/stream.sh --mode replay --target bellhop [--start] [--events 10000]
+#
+# Every option also reads an env var of the same name in capitals (CONNECTIONS=1000 ...).
+# --target baseline  starts the bare Netty BroadcastServer (bench/) itself and stops it at the end.
+# --target bellhop   expects Bellhop on 127.0.0.1:8080; with --start it runs infra/run in the
+#                    background, waits for /health and stops it at the end (by its PID/group).
+# --mode replay      one client resumes from a cursor after M events were published to its org
+#                    and times the catch-up (exactly-once, in order); Bellhop only.
+# Result: bench/results/<scenario>-<target>-<timestamp>.json, logs in bench/results/runs/<same>/.
+# Only 127.0.0.0/8 is contacted; only processes started here are signalled; every wait is bounded.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+JAR=${JAR:-$ROOT/bench/target/bellhop-bench.jar}
+
+MODE=${MODE:-stream}
+TARGET=${TARGET:-baseline}
+EVENTS=${EVENTS:-10000}        # replay mode: events to catch up on
+REPLAY_PUBLISH_RATE=${REPLAY_PUBLISH_RATE:-5000}
+CONNECTIONS=${CONNECTIONS:-10000}
+ORGS=${ORGS:-100}
+RATE=${RATE:-20000}            # deliveries/s offered (= events/s x connections per org)
+DURATION=${DURATION:-30}       # measured publishing, seconds
+WARMUP=${WARMUP:-20}           # warm-up publishing at the same rate, not measured (JIT)
+CONNECT_RATE=${CONNECT_RATE:-2000}
+PER_PROC=${PER_PROC:-15000}    # open files are capped at 20,000 per process
+LOAD_THREADS=${LOAD_THREADS:-2}
+SERVICES=${SERVICES:-finance}
+SCENARIO=${SCENARIO:-}
+START=${START:-0}
+DEFLATE=${DEFLATE:-0}
+BASELINE_PORT=${BASELINE_PORT:-18090}
+BELLHOP_URL=${BELLHOP_URL:-http://127.0.0.1:8080}
+CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:--Xms256m -Xmx1g}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xmx1g}
+START_TIMEOUT=${START_TIMEOUT:-180}
+
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --mode) MODE=$2; shift 2 ;;
+    --target) TARGET=$2; shift 2 ;;
+    --events) EVENTS=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --orgs) ORGS=$2; shift 2 ;;
+    --rate) RATE=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --connect-rate) CONNECT_RATE=$2; shift 2 ;;
+    --per-proc) PER_PROC=$2; shift 2 ;;
+    --threads) LOAD_THREADS=$2; shift 2 ;;
+    --services) SERVICES=$2; shift 2 ;;
+    --scenario) SCENARIO=$2; shift 2 ;;
+    --port) BASELINE_PORT=$2; shift 2 ;;
+    --start) START=1; shift ;;
+    --deflate) DEFLATE=1; shift ;;
+    -h|--help) usage 0 ;;
+    *) echo "unknown option: $1" >&2; usage 64 ;;
+  esac
+done
+
+log() { printf '[stream %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[[ $TARGET == baseline || $TARGET == bellhop ]] || die "--target must be baseline or bellhop"
+[[ $MODE == stream || $MODE == replay ]] || die "--mode must be stream or replay"
+[[ $MODE == stream || $TARGET == bellhop ]] || die "--mode replay needs --target bellhop"
+[[ $BELLHOP_URL =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost)(:[0-9]+)?$ ]] \
+  || die "BELLHOP_URL must be a loopback http URL"
+if [[ $MODE == replay ]]; then
+  SCENARIO=${SCENARIO:-replay-m${EVENTS}}
+else
+  SCENARIO=${SCENARIO:-c${CONNECTIONS}-o${ORGS}-r${RATE}-d${DURATION}}
+fi
+STAMP=$(date +%Y%m%d-%H%M%S)
+NAME="$SCENARIO-$TARGET-$STAMP"
+RESULTS=$ROOT/bench/results
+RUN=$RESULTS/runs/$NAME
+OUT=$RESULTS/$NAME.json
+mkdir -p "$RUN"
+PHASE=$RUN/phase
+echo idle > "$PHASE"
+HZ=$(getconf CLK_TCK)
+
+if [[ ! -f $JAR ]]; then
+  log "building $JAR"
+  (cd "$ROOT" && ./mvnw -q -o -pl bench -Dspotless.check.skip=true -DskipTests package) \
+    || die "bench build failed"
+fi
+
+# ---- process bookkeeping: only what this script started is ever signalled ----
+STARTED=()          # our child PIDs (java, or `timeout` wrapping java)
+SAMPLERS=()
+RUN_PID=""          # infra/run when --start (session leader of its own group)
+
+stop_pid() {        # stop_pid PID [grace seconds]
+  local pid=$1 grace=${2:-10} i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+stop_bellhop() {
+  [[ -n $RUN_PID ]] || return 0
+  log "stopping infra/run (pid $RUN_PID); its trap stops the app, nats-server and PostgreSQL"
+  # Generous grace: infra/run itself waits up to 30 s (app) + 15 s (nats) + 30 s (PostgreSQL).
+  stop_pid "$RUN_PID" 90
+  RUN_PID=""
+}
+
+cleanup() {
+  local rc=$?
+  echo done > "$PHASE" 2>/dev/null || true
+  for pid in "${SAMPLERS[@]}"; do stop_pid "$pid" 2; done
+  for pid in "${STARTED[@]}"; do stop_pid "$pid" 10; done
+  stop_bellhop
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_health() {     # wait_health URL SECONDS
+  local url=$1 limit=$2 i
+  for ((i = 0; i < limit * 4; i++)); do
+    curl -sf --max-time 2 "$url" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
+listener_pid() {    # PID listening on a local TCP port (read-only lookup)
+  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+# sampler OUT PID...: one line per second "epoch ticks rssKb phase" summed over the PIDs
+sampler() {
+  local out=$1; shift
+  local n ts ticks rss pid stat rest f
+  for ((n = 0; n < 7200; n++)); do
+    [[ $(cat "$PHASE" 2>/dev/null) == done ]] && break
+    ts=$(date +%s.%N); ticks=0; rss=0
+    for pid in "$@"; do
+      [[ -r /proc/$pid/stat ]] || continue
+      stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+      rest=${stat##*) }
+      read -r -a f <<<"$rest"
+      ticks=$((ticks + f[11] + f[12]))
+      rss=$((rss + $(awk '/^VmRSS:/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+    done
+    echo "$ts $ticks $rss $(cat "$PHASE")" >>"$out"
+    sleep 1
+  done
+}
+
+# summarize SAMPLES PID -> flat JSON on stdout (CPU in % of one core)
+summarize() {
+  awk -v hz="$HZ" -v ps="$PUB_START" -v w="$WARMUP" -v d="$DURATION" -v pid="$2" '
+    { ts[NR]=$1; tk[NR]=$2; rss[NR]=$3; ph[NR]=$4 }
+    END {
+      ms = ps + w; me = ps + w + d; peak = 0; n0 = 0; n1 = 0
+      for (i = 1; i <= NR; i++) {
+        if (rss[i] > rssPeak) rssPeak = rss[i]
+        if (ph[i] == "idle") idle = rss[i]
+        if (ph[i] == "connected") conn = rss[i]
+        if (ts[i] >= ms && ts[i] <= me + 1) {
+          if (!n0) n0 = i; n1 = i
+          if (i > 1) { c = (tk[i]-tk[i-1]) / hz / (ts[i]-ts[i-1]) * 100; if (c > peak) peak = c }
+        }
+      }
+      avg = (n1 > n0) ? (tk[n1]-tk[n0]) / hz / (ts[n1]-ts[n0]) * 100 : 0
+      if (idle == "") idle = rss[1]
+      printf "{\"pid\":%s,\"samples\":%d,\"cpuAvgPct\":%.1f,\"cpuPeakPct\":%.1f,", pid, NR, avg, peak
+      printf "\"rssIdleKb\":%d,\"rssConnectedKb\":%d,\"rssPeakKb\":%d,\"rssEndKb\":%d}\n", idle, conn, rssPeak, rss[NR]
+    }' "$1"
+}
+
+# ---- server ----
+if [[ $TARGET == baseline ]]; then
+  [[ -z $(listener_pid "$BASELINE_PORT") ]] || die "port $BASELINE_PORT is busy"
+  log "starting baseline BroadcastServer on 127.0.0.1:$BASELINE_PORT"
+  # shellcheck disable=SC2086
+  java $SERVER_JAVA_OPTS -jar "$JAR" server --host 127.0.0.1 --port "$BASELINE_PORT" \
+    >"$RUN/server.log" 2>&1 &
+  SERVER_PID=$!
+  STARTED+=("$SERVER_PID")
+  wait_health "http://127.0.0.1:$BASELINE_PORT/health" 30 || die "baseline did not come up"
+  WS_URL="ws://127.0.0.1:$BASELINE_PORT/ws?org={org}"
+  PUB_URL="http://127.0.0.1:$BASELINE_PORT/publish"
+  PROTOCOL=broadcast
+else
+  if [[ $START == 1 ]]; then
+    [[ -x $ROOT/infra/run ]] || die "infra/run missing"
+    [[ -f $ROOT/app/target/bellhop-app-0.1.0-SNAPSHOT.jar ]] || die "app jar missing"
+    wait_health "$BELLHOP_URL/health" 1 && die "Bellhop already answers on $BELLHOP_URL; drop --start"
+    log "starting Bellhop via infra/run (BELLHOP_SKIP_BUILD=${BELLHOP_SKIP_BUILD:-1}: no Maven build)"
+    BELLHOP_SKIP_BUILD=${BELLHOP_SKIP_BUILD:-1} setsid "$ROOT/infra/run" >"$RUN/bellhop.log" 2>&1 </dev/null &
+    RUN_PID=$!
+    wait_health "$BELLHOP_URL/health" "$START_TIMEOUT" || die "Bellhop did not become healthy (see $RUN/bellhop.log)"
+  else
+    wait_health "$BELLHOP_URL/health" 5 || die "Bellhop is not answering on $BELLHOP_URL/health (use --start)"
+  fi
+  PORT=${BELLHOP_URL##*:}; [[ $PORT =~ ^[0-9]+$ ]] || PORT=80
+  SERVER_PID=${SERVER_PID:-$(listener_pid "$PORT")}
+  [[ -n $SERVER_PID ]] || die "cannot find the PID listening on :$PORT"
+  HOSTPORT=${BELLHOP_URL#http://}
+  WS_URL="ws://$HOSTPORT/v2/realtime/stream"
+  PUB_URL="$BELLHOP_URL/v2/realtime/events"
+  PROTOCOL=bellhop
+fi
+log "server pid $SERVER_PID; run dir $RUN"
+sampler "$RUN/server.samples" "$SERVER_PID" &
+SAMPLERS+=($!)
+NATS_PID=""
+if [[ $TARGET == bellhop ]]; then   # the durable log is part of Bellhop's cost: sample it too
+  NATS_PID=$(listener_pid "${BELLHOP_NATS_PORT:-4250}")
+  if [[ -n $NATS_PID ]]; then
+    sampler "$RUN/nats.samples" "$NATS_PID" &
+    SAMPLERS+=($!)
+  fi
+fi
+sleep 3   # idle RSS
+
+if [[ $MODE == replay ]]; then
+  log "replay: publish $EVENTS events to a fresh org, then resume one client from the cursor"
+  # shellcheck disable=SC2086
+  timeout -k 5 300 java $CLIENT_JAVA_OPTS -jar "$JAR" replay --http "$BELLHOP_URL" --url "$WS_URL" \
+    --publish-url "$PUB_URL" --events "$EVENTS" --publish-rate "$REPLAY_PUBLISH_RATE" \
+    --service "${SERVICES%%,*}" --out "$OUT" 2>&1 | tee "$RUN/replay.log"
+  exit "${PIPESTATUS[0]}"
+fi
+
+# ---- subscribers ----
+PROCS=$(((CONNECTIONS + PER_PROC - 1) / PER_PROC))
+PER=$(((CONNECTIONS + PROCS - 1) / PROCS))
+SOURCES=$((CONNECTIONS / 20000 + 2)); ((SOURCES < 4)) && SOURCES=4
+RATE_PER_PROC=$((CONNECT_RATE / PROCS)); ((RATE_PER_PROC < 1)) && RATE_PER_PROC=1
+MAX_WAIT=$((WARMUP + DURATION + 60))
+LOAD_TIMEOUT=$((CONNECTIONS / CONNECT_RATE + MAX_WAIT + 120))
+PLAN=(--connections "$CONNECTIONS" --orgs "$ORGS" --rate "$RATE" --duration "$DURATION")
+echo connect > "$PHASE"
+LOADS=(); LOAD_FILES=()
+log "opening $CONNECTIONS connections in $PROCS process(es) at $CONNECT_RATE/s over $SOURCES source addresses"
+for ((i = 0; i < PROCS; i++)); do
+  first=$((i * PER)); count=$((CONNECTIONS - first < PER ? CONNECTIONS - first : PER))
+  extra=(); [[ $DEFLATE == 1 ]] && extra+=(--deflate)
+  # shellcheck disable=SC2086
+  timeout -k 10 "$LOAD_TIMEOUT" java $CLIENT_JAVA_OPTS -jar "$JAR" load --protocol "$PROTOCOL" \
+    --url "$WS_URL" "${PLAN[@]}" --first "$first" --count "$count" --services "$SERVICES" \
+    --connect-rate "$RATE_PER_PROC" --sources "$SOURCES" --threads "$LOAD_THREADS" \
+    --idle-timeout 10 --max-wait "$MAX_WAIT" --out "$RUN/load-$i.json" "${extra[@]}" \
+    >"$RUN/load-$i.log" 2>&1 &
+  LOADS+=($!); STARTED+=($!); LOAD_FILES+=(--load "$RUN/load-$i.json")
+done
+sleep 1
+CLIENT_PIDS=()
+for pid in "${LOADS[@]}"; do CLIENT_PIDS+=($(pgrep -P "$pid" || true)); done
+sampler "$RUN/client.samples" "${CLIENT_PIDS[@]}" &
+SAMPLERS+=($!)
+
+deadline=$((SECONDS + CONNECTIONS / CONNECT_RATE + 90))
+for ((i = 0; i < PROCS; i++)); do
+  until grep -q '^READY' "$RUN/load-$i.log" 2>/dev/null; do
+    kill -0 "${LOADS[$i]}" 2>/dev/null || die "load process $i exited early: $(tail -3 "$RUN/load-$i.log")"
+    ((SECONDS < deadline)) || die "connections not ready in time (see $RUN/load-$i.log)"
+    sleep 0.5
+  done
+  log "load $i: $(grep '^READY' "$RUN/load-$i.log")"
+done
+echo connected > "$PHASE"
+sleep 3   # RSS with every connection open, before any traffic
+
+# ---- publish ----
+echo publish > "$PHASE"
+PUB_START=$(date +%s.%N)
+log "publishing: warm-up ${WARMUP}s then ${DURATION}s at $RATE deliveries/s"
+PUB_RC=0
+timeout -k 5 $((WARMUP + 2 * DURATION + 60)) java $CLIENT_JAVA_OPTS -jar "$JAR" publish \
+  --target "$TARGET" --publish-url "$PUB_URL" "${PLAN[@]}" --warmup "$WARMUP" \
+  --service "${SERVICES%%,*}" --out "$RUN/publisher.json" >"$RUN/publisher.log" 2>&1 || PUB_RC=$?
+((PUB_RC == 0)) || log "publisher exited $PUB_RC: $(tail -2 "$RUN/publisher.log")"
+
+echo drain > "$PHASE"
+for pid in "${LOADS[@]}"; do wait "$pid" || log "a load process exited $?"; done
+echo done > "$PHASE"
+for pid in "${SAMPLERS[@]}"; do wait "$pid" 2>/dev/null || true; done
+SAMPLERS=()
+
+summarize "$RUN/server.samples" "$SERVER_PID" >"$RUN/server.json"
+summarize "$RUN/client.samples" "${CLIENT_PIDS[0]:-0}" >"$RUN/client.json"
+EXTRA=()
+if [[ -n $NATS_PID && -s $RUN/nats.samples ]]; then
+  summarize "$RUN/nats.samples" "$NATS_PID" >"$RUN/nats.json"
+  EXTRA+=(--part "nats=$RUN/nats.json")
+fi
+java -jar "$JAR" report --out "$OUT" "${LOAD_FILES[@]}" --publisher "$RUN/publisher.json" \
+  --server "$RUN/server.json" --client "$RUN/client.json" "${EXTRA[@]}" \
+  --meta "scenario=$SCENARIO" --meta "target=$TARGET" --meta "timestamp=$STAMP" \
+  --meta "durationSec=$DURATION" --meta "warmupSec=$WARMUP" --meta "deflate=$DEFLATE" \
+  --meta "host=$(hostname)" --meta "cores=$(nproc)"
