@@ -42,7 +42,8 @@ class LiveDeliveryIT extends StreamTestBase {
   void anOrgNeverSeesAnotherOrgsEvents() {
     String a = newOrg();
     String b = newOrg();
-    try (StreamClient ca = subscribe(a, ""); StreamClient cb = subscribe(b, "")) {
+    try (StreamClient ca = subscribe(a, "");
+        StreamClient cb = subscribe(b, "")) {
       publish(List.of(event(a, "guest", 1), event(a, "finance", 2)));
       publish(List.of(event(b, "guest", 3)));
       var gotB = cb.events(1, WAIT);
@@ -58,7 +59,12 @@ class LiveDeliveryIT extends StreamTestBase {
   void serviceFilterDeliversOnlyChosenServices() {
     String org = newOrg();
     try (StreamClient c = subscribe(org, ",\"services\":[\"staff\",\"tasks\"]")) {
-      publish(List.of(event(org, "finance", 1), event(org, "staff", 2), event(org, "guest", 3), event(org, "tasks", 4)));
+      publish(
+          List.of(
+              event(org, "finance", 1),
+              event(org, "staff", 2),
+              event(org, "guest", 3),
+              event(org, "tasks", 4)));
       var got = c.events(2, WAIT);
       assertEquals(List.of(2, 4), got.stream().map(StreamTestBase::n).toList());
       c.assertNoEvents(java.time.Duration.ofMillis(500));
@@ -68,16 +74,26 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void propertyFilterAndTokenPropertiesNarrowDelivery() {
     String org = newOrg();
-    String p7 = "{\"service\":\"guest\",\"type\":\"checkin\",\"orgId\":\"" + org + "\",\"propertyId\":7,\"payload\":{\"n\":7}}";
-    String p8 = "{\"service\":\"guest\",\"type\":\"checkin\",\"orgId\":\"" + org + "\",\"propertyId\":\"8\",\"payload\":{\"n\":8}}";
+    String p7 =
+        "{\"service\":\"guest\",\"type\":\"checkin\",\"orgId\":\""
+            + org
+            + "\",\"propertyId\":7,\"payload\":{\"n\":7}}";
+    String p8 =
+        "{\"service\":\"guest\",\"type\":\"checkin\",\"orgId\":\""
+            + org
+            + "\",\"propertyId\":\"8\",\"payload\":{\"n\":8}}";
     String orgWide = event(org, "guest", 0);
-    try (StreamClient only7 = subscribeWith(Tokens.withProperties(org, List.of("7", "8")), ",\"filters\":{\"propertyId\":7}");
+    try (StreamClient only7 =
+            subscribeWith(
+                Tokens.withProperties(org, List.of("7", "8")), ",\"filters\":{\"propertyId\":7}");
         StreamClient tokenScoped = subscribeWith(Tokens.withProperties(org, List.of("8")), "");
         StreamClient admin = subscribeWith(Tokens.user(org, "org_admin"), "")) {
       publish(List.of(p7, p8, orgWide));
       assertEquals(List.of(7, 0), only7.events(2, WAIT).stream().map(StreamTestBase::n).toList());
-      assertEquals(List.of(8, 0), tokenScoped.events(2, WAIT).stream().map(StreamTestBase::n).toList());
-      assertEquals(List.of(7, 8, 0), admin.events(3, WAIT).stream().map(StreamTestBase::n).toList());
+      assertEquals(
+          List.of(8, 0), tokenScoped.events(2, WAIT).stream().map(StreamTestBase::n).toList());
+      assertEquals(
+          List.of(7, 8, 0), admin.events(3, WAIT).stream().map(StreamTestBase::n).toList());
     }
   }
 
@@ -85,7 +101,10 @@ class LiveDeliveryIT extends StreamTestBase {
   void propertyOutsideTheTokenIsRefusedWith4003() {
     String org = newOrg();
     StreamClient c = StreamClient.connect(streamUri(""));
-    c.send("{\"token\":\"" + Tokens.withProperties(org, List.of("1")) + "\",\"filters\":{\"propertyId\":2}}");
+    c.send(
+        "{\"token\":\""
+            + Tokens.withProperties(org, List.of("1"))
+            + "\",\"filters\":{\"propertyId\":2}}");
     assertEquals("FORBIDDEN", c.next("error", WAIT).get("code"));
     assertEquals(4003, c.awaitClose(WAIT));
   }
@@ -93,7 +112,12 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void duplicateEventIdIsDeliveredOnce() {
     String org = newOrg();
-    String e = "{\"eventId\":\"dup-" + org + "\",\"service\":\"tasks\",\"type\":\"t\",\"orgId\":\"" + org + "\",\"payload\":{\"n\":1}}";
+    String e =
+        "{\"eventId\":\"dup-"
+            + org
+            + "\",\"service\":\"tasks\",\"type\":\"t\",\"orgId\":\""
+            + org
+            + "\",\"payload\":{\"n\":1}}";
     try (StreamClient c = subscribe(org, "")) {
       List<Long> first = publish(List.of(e));
       List<Long> second = publish(List.of(e, event(org, "tasks", 2)));
@@ -110,7 +134,10 @@ class LiveDeliveryIT extends StreamTestBase {
       publish(List.of(event(org, "finance", 1)));
       Headers headers = new Headers().put("Nats-Msg-Id", "nats-" + org);
       nats.jetStream()
-          .publish("bellhop.events." + org + ".finance", headers, event(org, "finance", 2).getBytes(StandardCharsets.UTF_8));
+          .publish(
+              "bellhop.events." + org + ".finance",
+              headers,
+              event(org, "finance", 2).getBytes(StandardCharsets.UTF_8));
       inProcess
           .publish(List.of(EventEnvelope.of(Service.FINANCE, "test.tick", org, null, "{\"n\":3}")))
           .get(10, TimeUnit.SECONDS);
@@ -126,7 +153,8 @@ class LiveDeliveryIT extends StreamTestBase {
     String org = newOrg();
     String token = Tokens.user(org);
     try (StreamClient viaProtocol = StreamClient.connect(streamUri(""), Map.of(), "bearer", token);
-        StreamClient viaHeader = StreamClient.connect(streamUri(""), Map.of("Authorization", "Bearer " + token));
+        StreamClient viaHeader =
+            StreamClient.connect(streamUri(""), Map.of("Authorization", "Bearer " + token));
         StreamClient viaQuery = StreamClient.connect(streamUri("?access_token=" + token))) {
       for (StreamClient c : List.of(viaProtocol, viaHeader, viaQuery)) {
         c.send("{\"services\":[\"branding\"]}");
@@ -145,9 +173,11 @@ class LiveDeliveryIT extends StreamTestBase {
       StreamClient.connect(streamUri(""), Map.of("Origin", "https://evil.example"));
       throw new AssertionError("upgrade from a foreign origin must fail");
     } catch (java.util.concurrent.CompletionException expected) {
-      assertTrue(String.valueOf(expected.getCause()).contains("403") || expected.getCause() != null);
+      assertTrue(
+          String.valueOf(expected.getCause()).contains("403") || expected.getCause() != null);
     }
-    try (StreamClient ok = StreamClient.connect(streamUri(""), Map.of("Origin", "http://localhost:3000"))) {
+    try (StreamClient ok =
+        StreamClient.connect(streamUri(""), Map.of("Origin", "http://localhost:3000"))) {
       ok.send("{\"token\":\"" + Tokens.user(newOrg()) + "\"}");
       ok.next("ack", WAIT);
     }

@@ -29,10 +29,13 @@ final class RawSocketClient implements AutoCloseable {
     socket.setSoTimeout(30_000);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());
-    String key = Base64.getEncoder().encodeToString("bellhop-raw-key!".getBytes(StandardCharsets.US_ASCII));
+    String key =
+        Base64.getEncoder().encodeToString("bellhop-raw-key!".getBytes(StandardCharsets.US_ASCII));
     out.write(
-        ("GET /v2/realtime/stream HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+        ("GET /v2/realtime/stream HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                + key
                 + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     String status = readLine();
@@ -81,7 +84,8 @@ final class RawSocketClient implements AutoCloseable {
       int opcode = b0 & 0x0f;
       if (opcode == 8) {
         closeCode = len >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-        closeReason = len > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        closeReason =
+            len > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
         return messages;
       }
       if (opcode == 1 || opcode == 0) {

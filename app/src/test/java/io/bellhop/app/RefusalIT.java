@@ -20,28 +20,46 @@ class RefusalIT extends StreamTestBase {
   void publishingNeedsAPublisherToken() {
     String org = newOrg();
     assertEquals(401, post("/v2/realtime/events", null, event(org, "finance", 1)).statusCode());
-    assertEquals(403, post("/v2/realtime/events", Tokens.user(org, "org_admin"), event(org, "finance", 1)).statusCode());
-    assertEquals(401, post("/v2/realtime/events", Tokens.forged(org), event(org, "finance", 1)).statusCode());
+    assertEquals(
+        403,
+        post("/v2/realtime/events", Tokens.user(org, "org_admin"), event(org, "finance", 1))
+            .statusCode());
+    assertEquals(
+        401,
+        post("/v2/realtime/events", Tokens.forged(org), event(org, "finance", 1)).statusCode());
   }
 
   @Test
   void invalidEventsAreRefusedWithTheirCodesAndNothingIsPublished() {
     String org = newOrg();
-    var unknown = post("/v2/realtime/events", Tokens.publisher(), "[" + event(org, "finance", 1) + "," + event(org, "spa", 2) + "]");
+    var unknown =
+        post(
+            "/v2/realtime/events",
+            Tokens.publisher(),
+            "[" + event(org, "finance", 1) + "," + event(org, "spa", 2) + "]");
     assertEquals(400, unknown.statusCode());
     assertEquals("UNKNOWN_SERVICE", StreamClient.parse(unknown.body()).get("code"));
-    var badOrg = post("/v2/realtime/events", Tokens.publisher(), event("org.with.dots", "finance", 1));
+    var badOrg =
+        post("/v2/realtime/events", Tokens.publisher(), event("org.with.dots", "finance", 1));
     assertEquals("INVALID_EVENT", StreamClient.parse(badOrg.body()).get("code"));
     var notJson = post("/v2/realtime/events", Tokens.publisher(), "{nope");
     assertEquals(400, notJson.statusCode());
     String big = "x".repeat(70_000);
-    var tooBig = post("/v2/realtime/events", Tokens.publisher(),
-        "{\"service\":\"finance\",\"type\":\"t\",\"orgId\":\"" + org + "\",\"payload\":{\"pad\":\"" + big + "\"}}");
+    var tooBig =
+        post(
+            "/v2/realtime/events",
+            Tokens.publisher(),
+            "{\"service\":\"finance\",\"type\":\"t\",\"orgId\":\""
+                + org
+                + "\",\"payload\":{\"pad\":\""
+                + big
+                + "\"}}");
     assertEquals(413, tooBig.statusCode());
     assertEquals("PAYLOAD_TOO_LARGE", StreamClient.parse(tooBig.body()).get("code"));
     try (StreamClient c = subscribe(org, "")) {
       publish(java.util.List.of(event(org, "finance", 42)));
-      assertEquals(java.util.List.of(42), c.events(1, WAIT).stream().map(StreamTestBase::n).toList());
+      assertEquals(
+          java.util.List.of(42), c.events(1, WAIT).stream().map(StreamTestBase::n).toList());
     }
   }
 
@@ -72,7 +90,9 @@ class RefusalIT extends StreamTestBase {
     StreamClient garbage = handshake("hello?");
     assertEquals("BAD_HANDSHAKE", garbage.next("error", WAIT).get("code"));
     assertEquals(4400, garbage.awaitClose(WAIT));
-    StreamClient unknown = handshake("{\"token\":\"" + Tokens.user(newOrg()) + "\",\"services\":[\"finance\",\"spa\"]}");
+    StreamClient unknown =
+        handshake(
+            "{\"token\":\"" + Tokens.user(newOrg()) + "\",\"services\":[\"finance\",\"spa\"]}");
     assertEquals("UNKNOWN_SERVICE", unknown.next("error", WAIT).get("code"));
     assertEquals(4400, unknown.awaitClose(WAIT));
     StreamClient version = handshake("{\"token\":\"" + Tokens.user(newOrg()) + "\",\"version\":2}");

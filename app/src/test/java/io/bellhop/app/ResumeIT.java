@@ -14,7 +14,14 @@ class ResumeIT extends StreamTestBase {
 
   private StreamClient resume(String org, long lastSeq, String epoch, Map<String, Object>[] ack) {
     StreamClient c = StreamClient.connect(streamUri(""));
-    c.send("{\"token\":\"" + Tokens.user(org) + "\",\"lastSeq\":" + lastSeq + ",\"epoch\":\"" + epoch + "\"}");
+    c.send(
+        "{\"token\":\""
+            + Tokens.user(org)
+            + "\",\"lastSeq\":"
+            + lastSeq
+            + ",\"epoch\":\""
+            + epoch
+            + "\"}");
     ack[0] = c.next("ack", WAIT);
     return c;
   }
@@ -59,7 +66,8 @@ class ResumeIT extends StreamTestBase {
       epoch = (String) a.get("epoch");
       cursor = ((Number) a.get("seq")).longValue();
     }
-    List<Long> published = Collections.synchronizedList(new ArrayList<>(publishMany(org, "guest", 3_000)));
+    List<Long> published =
+        Collections.synchronizedList(new ArrayList<>(publishMany(org, "guest", 3_000)));
     CompletableFuture<Void> racing =
         CompletableFuture.runAsync(
             () -> {
@@ -105,9 +113,11 @@ class ResumeIT extends StreamTestBase {
     var r = get("/v2/realtime/cursor", Tokens.user(org));
     assertEquals(200, r.statusCode(), r.body());
     Map<String, Object> cursor = StreamClient.parse(r.body());
-    List<Long> afterSnapshot = publish(List.of(event(org, "dashboard", 1), event(org, "dashboard", 2)));
+    List<Long> afterSnapshot =
+        publish(List.of(event(org, "dashboard", 1), event(org, "dashboard", 2)));
     var ack = holder();
-    try (StreamClient c = resume(org, ((Number) cursor.get("seq")).longValue(), (String) cursor.get("epoch"), ack)) {
+    try (StreamClient c =
+        resume(org, ((Number) cursor.get("seq")).longValue(), (String) cursor.get("epoch"), ack)) {
       assertEquals(true, ack[0].get("recovered"));
       assertEquals(afterSnapshot, seqs(c.events(2, WAIT)));
     }

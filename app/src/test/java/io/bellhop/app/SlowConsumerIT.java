@@ -26,7 +26,14 @@ class SlowConsumerIT extends StreamTestBase {
     for (int start = 0; start < EVENTS; start += 100) {
       var batch = new ArrayList<String>();
       for (int i = start; i < start + 100; i++) {
-        batch.add("{\"service\":\"finance\",\"type\":\"t\",\"orgId\":\"" + org + "\",\"payload\":{\"n\":" + i + ",\"pad\":\"" + pad + "\"}}");
+        batch.add(
+            "{\"service\":\"finance\",\"type\":\"t\",\"orgId\":\""
+                + org
+                + "\",\"payload\":{\"n\":"
+                + i
+                + ",\"pad\":\""
+                + pad
+                + "\"}}");
       }
       published.addAll(publish(batch));
     }
@@ -53,7 +60,14 @@ class SlowConsumerIT extends StreamTestBase {
 
     long cursor = before.isEmpty() ? ackSeq : seqs(before).get(before.size() - 1);
     try (StreamClient again = StreamClient.connect(streamUri(""))) {
-      again.send("{\"token\":\"" + Tokens.user(org) + "\",\"lastSeq\":" + cursor + ",\"epoch\":\"" + ack.get("epoch") + "\"}");
+      again.send(
+          "{\"token\":\""
+              + Tokens.user(org)
+              + "\",\"lastSeq\":"
+              + cursor
+              + ",\"epoch\":\""
+              + ack.get("epoch")
+              + "\"}");
       assertEquals(true, again.next("ack", WAIT).get("recovered"));
       var rest = again.events(due.size() - before.size(), Duration.ofSeconds(60));
       assertSeqs(due.subList(before.size(), due.size()), seqs(rest));

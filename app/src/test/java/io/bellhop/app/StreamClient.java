@@ -42,7 +42,8 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
     WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     headers.forEach(b::header);
     if (subprotocols.length > 0) {
-      b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+      b.subprotocols(
+          subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
     }
     client.ws = b.buildAsync(uri, client).orTimeout(10, TimeUnit.SECONDS).join();
     return client;
@@ -64,7 +65,8 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
         throw new IllegalStateException(e);
       }
       if (m == null) {
-        throw new AssertionError("no " + type + " message within " + timeout + "; closed: " + closeCode.getNow(null));
+        throw new AssertionError(
+            "no " + type + " message within " + timeout + "; closed: " + closeCode.getNow(null));
       }
       if (type.equals(m.get("type"))) {
         return m;
@@ -80,7 +82,8 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
     while (out.size() < count) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("got " + out.size() + " of " + count + " events; closed: " + closeCode.getNow(null));
+        throw new AssertionError(
+            "got " + out.size() + " of " + count + " events; closed: " + closeCode.getNow(null));
       }
       Map<String, Object> frame = next("event", Duration.ofNanos(left));
       out.addAll((List<Map<String, Object>>) frame.get("events"));

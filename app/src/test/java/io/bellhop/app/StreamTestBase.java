@@ -17,8 +17,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * End-to-end tests: the whole application against real nats-server and PostgreSQL, driven over
- * real sockets. Each test uses fresh org ids, so tests never see each other's events.
+ * End-to-end tests: the whole application against real nats-server and PostgreSQL, driven over real
+ * sockets. Each test uses fresh org ids, so tests never see each other's events.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -63,13 +63,20 @@ abstract class StreamTestBase extends RealServicesTest {
   }
 
   static String event(String org, String service, int n) {
-    return "{\"service\":\"" + service + "\",\"type\":\"test.tick\",\"orgId\":\"" + org + "\",\"payload\":{\"n\":" + n + "}}";
+    return "{\"service\":\""
+        + service
+        + "\",\"type\":\"test.tick\",\"orgId\":\""
+        + org
+        + "\",\"payload\":{\"n\":"
+        + n
+        + "}}";
   }
 
   /** Publishes over HTTP with a publisher token; returns the assigned seqs. */
   @SuppressWarnings("unchecked")
   List<Long> publish(List<String> events) {
-    HttpResponse<String> r = post("/v2/realtime/events", Tokens.publisher(), "[" + String.join(",", events) + "]");
+    HttpResponse<String> r =
+        post("/v2/realtime/events", Tokens.publisher(), "[" + String.join(",", events) + "]");
     assertEquals(200, r.statusCode(), r.body());
     var seqs = new ArrayList<Long>();
     for (Object s : (List<Object>) StreamClient.parse(r.body()).get("seqs")) {
@@ -123,8 +130,18 @@ abstract class StreamTestBase extends RealServicesTest {
   static void assertSeqs(List<Long> expected, List<Long> actual) {
     for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
       if (!expected.get(i).equals(actual.get(i))) {
-        throw new AssertionError("seq #" + i + ": expected " + expected.get(i) + " but got " + actual.get(i)
-            + " (expected " + expected.size() + " seqs, got " + actual.size() + ")");
+        throw new AssertionError(
+            "seq #"
+                + i
+                + ": expected "
+                + expected.get(i)
+                + " but got "
+                + actual.get(i)
+                + " (expected "
+                + expected.size()
+                + " seqs, got "
+                + actual.size()
+                + ")");
       }
     }
     assertEquals(expected.size(), actual.size(), "number of events");

@@ -16,19 +16,28 @@ final class Tokens {
   private Tokens() {}
 
   static String user(String org, String... roles) {
-    return sign(SECRET, "user-" + org, org, List.of(roles.length == 0 ? new String[] {"staff"} : roles), List.of(), Instant.now().plusSeconds(3600));
+    return sign(
+        SECRET,
+        "user-" + org,
+        org,
+        List.of(roles.length == 0 ? new String[] {"staff"} : roles),
+        List.of(),
+        Instant.now().plusSeconds(3600));
   }
 
   static String withProperties(String org, List<String> propertyIds) {
-    return sign(SECRET, "user-" + org, org, List.of("staff"), propertyIds, Instant.now().plusSeconds(3600));
+    return sign(
+        SECRET, "user-" + org, org, List.of("staff"), propertyIds, Instant.now().plusSeconds(3600));
   }
 
   static String publisher() {
-    return sign(SECRET, "svc-test", null, List.of("publisher"), List.of(), Instant.now().plusSeconds(3600));
+    return sign(
+        SECRET, "svc-test", null, List.of("publisher"), List.of(), Instant.now().plusSeconds(3600));
   }
 
   static String ops() {
-    return sign(SECRET, "ops-user", "ops", List.of("ops"), List.of(), Instant.now().plusSeconds(3600));
+    return sign(
+        SECRET, "ops-user", "ops", List.of("ops"), List.of(), Instant.now().plusSeconds(3600));
   }
 
   static String expiring(String org, Instant exp) {
@@ -36,10 +45,22 @@ final class Tokens {
   }
 
   static String forged(String org) {
-    return sign("another-secret-that-is-long-enough-0123456789", "user-" + org, org, List.of("org_admin"), List.of(), Instant.now().plusSeconds(3600));
+    return sign(
+        "another-secret-that-is-long-enough-0123456789",
+        "user-" + org,
+        org,
+        List.of("org_admin"),
+        List.of(),
+        Instant.now().plusSeconds(3600));
   }
 
-  static String sign(String secret, String sub, String org, List<String> roles, List<String> propertyIds, Instant exp) {
+  static String sign(
+      String secret,
+      String sub,
+      String org,
+      List<String> roles,
+      List<String> propertyIds,
+      Instant exp) {
     try {
       var claims =
           new JWTClaimsSet.Builder()

@@ -10,8 +10,8 @@ public interface Replay extends AutoCloseable {
 
   /**
    * Returns up to {@code max} further events of the org, in increasing {@code seq} order, each
-   * exactly once. Blocks while reading. Returns an empty list once it has returned every event
-   * that was in the log when the replay was opened (it may also return later ones).
+   * exactly once. Blocks while reading. Returns an empty list once it has returned every event that
+   * was in the log when the replay was opened (it may also return later ones).
    */
   List<EventEnvelope> next(int max);
 

@@ -6,17 +6,24 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Decides which browser origins may open a WebSocket. Configured by {@code
- * BELLHOP_ALLOWED_ORIGINS} (comma-separated; {@code *} as a wildcard, e.g. {@code
- * https://*.example.com}); by default the server's own origin and {@code http://localhost:*}.
- * Requests without an {@code Origin} header come from non-browser clients and are allowed.
+ * Decides which browser origins may open a WebSocket. Configured by {@code BELLHOP_ALLOWED_ORIGINS}
+ * (comma-separated; {@code *} as a wildcard, e.g. {@code https://*.example.com}); by default the
+ * server's own origin and {@code http://localhost:*}. Requests without an {@code Origin} header
+ * come from non-browser clients and are allowed.
  */
 @Singleton
 public class OriginPolicy {
   private final List<Pattern> allowed;
 
-  OriginPolicy(@Value("${bellhop.allowed-origins:`http://localhost:*,http://127.0.0.1:*`}") List<String> origins) {
-    this.allowed = origins.stream().map(String::trim).filter(s -> !s.isEmpty()).map(OriginPolicy::glob).toList();
+  OriginPolicy(
+      @Value("${bellhop.allowed-origins:`http://localhost:*,http://127.0.0.1:*`}")
+          List<String> origins) {
+    this.allowed =
+        origins.stream()
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .map(OriginPolicy::glob)
+            .toList();
   }
 
   /**

@@ -40,7 +40,9 @@ public record Principal(
     return seesAllProperties() || propertyIds.contains(propertyId);
   }
 
-  /** Whether this principal may read from the stream: any user token, never a service credential. */
+  /**
+   * Whether this principal may read from the stream: any user token, never a service credential.
+   */
   public boolean maySubscribe() {
     return !hasRole(Roles.PUBLISHER) && orgId != null && !orgId.isEmpty();
   }

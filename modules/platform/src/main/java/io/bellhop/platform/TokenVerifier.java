@@ -29,8 +29,8 @@ public class TokenVerifier {
   }
 
   /**
-   * Completes with the principal, or exceptionally with {@link AuthenticationFailed} when the
-   * token is missing, not signed by a trusted key, expired, or has no {@code orgId} or {@code sub}.
+   * Completes with the principal, or exceptionally with {@link AuthenticationFailed} when the token
+   * is missing, not signed by a trusted key, expired, or has no {@code orgId} or {@code sub}.
    */
   public CompletableFuture<Principal> verify(String token, HttpRequest<?> request) {
     if (token == null || token.isBlank()) {

@@ -66,7 +66,8 @@ public final class EnvelopeCodec {
   public static EventEnvelope readStored(
       byte[] body, String orgId, Service service, long seq, String storedAt, String messageId) {
     DraftEvent d = readDrafts(body).get(0);
-    String eventId = d.eventId() != null ? d.eventId() : messageId != null ? messageId : "seq-" + seq;
+    String eventId =
+        d.eventId() != null ? d.eventId() : messageId != null ? messageId : "seq-" + seq;
     return new EventEnvelope(
         eventId,
         service,

@@ -15,7 +15,8 @@ class EventLogFactory {
   EventLog eventLog(EventLogConfig config, BeanProvider<Connection> nats) {
     return switch (config.getBackend()) {
       case "jetstream" -> new JetStreamEventLog(nats.get(), config);
-      case "memory" -> new InMemoryEventLog(1_000_000, config.getDuplicateWindow(), Clock.systemUTC());
+      case "memory" ->
+          new InMemoryEventLog(1_000_000, config.getDuplicateWindow(), Clock.systemUTC());
       default ->
           throw new IllegalArgumentException(
               "bellhop.events.log.backend must be jetstream or memory, not " + config.getBackend());

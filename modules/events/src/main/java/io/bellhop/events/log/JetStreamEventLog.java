@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * creation time, so a deleted and recreated stream is a new epoch. De-duplication is JetStream's
  * own ({@code Nats-Msg-Id} = {@code eventId}).
  *
- * <p>The live feed is one ordered push consumer per node (it re-creates itself after a NATS
- * restart from the last sequence it saw); each replay is a short-lived ephemeral pull consumer
- * filtered to one org.
+ * <p>The live feed is one ordered push consumer per node (it re-creates itself after a NATS restart
+ * from the last sequence it saw); each replay is a short-lived ephemeral pull consumer filtered to
+ * one org.
  */
 public final class JetStreamEventLog implements EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(JetStreamEventLog.class);
@@ -66,7 +66,8 @@ public final class JetStreamEventLog implements EventLog {
       this.jsm = nats.jetStreamManagement();
       this.epoch = epochOf(ensureStream());
     } catch (IOException | JetStreamApiException e) {
-      throw new IllegalStateException("cannot set up JetStream stream " + config.getStreamName(), e);
+      throw new IllegalStateException(
+          "cannot set up JetStream stream " + config.getStreamName(), e);
     }
   }
 
@@ -128,7 +129,10 @@ public final class JetStreamEventLog implements EventLog {
               .build();
       acks.add(
           js.publishAsync(
-              subject(e.orgId(), e.service()), new Headers(), EnvelopeCodec.writeStored(e), options));
+              subject(e.orgId(), e.service()),
+              new Headers(),
+              EnvelopeCodec.writeStored(e),
+              options));
     }
     return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -174,8 +178,7 @@ public final class JetStreamEventLog implements EventLog {
       JetStreamSubscription sub =
           js.subscribe(
               filter,
-              PullSubscribeOptions.builder()
-                  .stream(config.getStreamName())
+              PullSubscribeOptions.builder().stream(config.getStreamName())
                   .configuration(cc)
                   .build());
       long pending = sub.getConsumerInfo().getNumPending();
@@ -200,8 +203,7 @@ public final class JetStreamEventLog implements EventLog {
           dispatcher,
           msg -> decode(msg).ifPresent(e -> sink.accept(e, micros(msg))),
           false,
-          PushSubscribeOptions.builder()
-              .stream(config.getStreamName())
+          PushSubscribeOptions.builder().stream(config.getStreamName())
               .ordered(true)
               .configuration(cc)
               .build());
@@ -220,8 +222,8 @@ public final class JetStreamEventLog implements EventLog {
 
   /**
    * Decodes a stored message; empty (and logged) when it cannot be delivered: a subject naming no
-   * known service, or a body that is not an event object. Replay and live feed apply the same
-   * rule, so they always agree.
+   * known service, or a body that is not an event object. Replay and live feed apply the same rule,
+   * so they always agree.
    */
   private Optional<EventEnvelope> decode(Message msg) {
     String subject = msg.getSubject();
@@ -247,7 +249,8 @@ public final class JetStreamEventLog implements EventLog {
               msg.metaData().timestamp().toInstant().toString(),
               msg.hasHeaders() ? msg.getHeaders().getFirst("Nats-Msg-Id") : null));
     } catch (RuntimeException e) {
-      LOG.warn("seq {} on {}: body is not an event ({}); not delivered", seq, subject, e.getMessage());
+      LOG.warn(
+          "seq {} on {}: body is not an event ({}); not delivered", seq, subject, e.getMessage());
       return Optional.empty();
     }
   }

@@ -1,18 +1,18 @@
 package io.bellhop.events.stream;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.bellhop.events.Appended;
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
 import io.bellhop.events.EventPublisher;
 import io.bellhop.events.InvalidEventException;
 import io.bellhop.events.Service;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.bellhop.events.log.EnvelopeCodec;
 import io.bellhop.events.log.EnvelopeCodec.DraftEvent;
-import java.io.IOException;
 import io.bellhop.platform.ErrorCode;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -54,7 +54,9 @@ final class DefaultEventPublisher implements EventPublisher {
     }
     Service service =
         Service.parse(d.service())
-            .orElseThrow(() -> invalid(ErrorCode.UNKNOWN_SERVICE, "unknown service \"" + d.service() + "\""));
+            .orElseThrow(
+                () ->
+                    invalid(ErrorCode.UNKNOWN_SERVICE, "unknown service \"" + d.service() + "\""));
     if (d.type() == null) {
       throw invalid(ErrorCode.INVALID_EVENT, "\"type\" is required");
     }
@@ -83,10 +85,12 @@ final class DefaultEventPublisher implements EventPublisher {
       throw invalid(ErrorCode.INVALID_EVENT, "\"type\" must match " + TYPE.pattern());
     }
     if (!EVENT_ID.matcher(e.eventId()).matches()) {
-      throw invalid(ErrorCode.INVALID_EVENT, "\"eventId\" must be 1-128 printable ASCII characters");
+      throw invalid(
+          ErrorCode.INVALID_EVENT, "\"eventId\" must be 1-128 printable ASCII characters");
     }
     if (e.propertyId() != null && !PROPERTY_ID.matcher(e.propertyId()).matches()) {
-      throw invalid(ErrorCode.INVALID_EVENT, "\"propertyId\" must be 1-64 printable ASCII characters");
+      throw invalid(
+          ErrorCode.INVALID_EVENT, "\"propertyId\" must be 1-64 printable ASCII characters");
     }
     try {
       Instant.parse(e.occurredAt());

@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes the node's live feed to sessions. Hot: every event passes through here once.
  *
- * <p>Each org belongs to one shard thread, so an org's events are routed in {@code seq} order.
- * A shard drains whatever has queued up (smart batching: a lone event leaves at once, a burst
- * coalesces), then, per org and per filter group, cuts the events into runs of one service (at
- * most {@code maxBatchEvents}), encodes each run once and hands the same bytes to every session of
- * the group. When the queue is full the log's delivery thread waits: the events are durable in the
- * log, so back-pressure delays them but loses nothing.
+ * <p>Each org belongs to one shard thread, so an org's events are routed in {@code seq} order. A
+ * shard drains whatever has queued up (smart batching: a lone event leaves at once, a burst
+ * coalesces), then, per org and per filter group, cuts the events into runs of one service (at most
+ * {@code maxBatchEvents}), encodes each run once and hands the same bytes to every session of the
+ * group. When the queue is full the log's delivery thread waits: the events are durable in the log,
+ * so back-pressure delays them but loses nothing.
  */
 final class FanOut implements EventLog.TailSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FanOut.class);

@@ -20,7 +20,12 @@ import java.util.Set;
  * @param lastSeq the resume cursor, or {@code -1} for live only
  */
 record Handshake(
-    String token, Set<Service> services, int version, String propertyId, long lastSeq, String epoch) {
+    String token,
+    Set<Service> services,
+    int version,
+    String propertyId,
+    long lastSeq,
+    String epoch) {
 
   boolean resumes() {
     return lastSeq >= 0;
@@ -68,7 +73,8 @@ record Handshake(
       String name = p.getValueAsString();
       out.add(
           Service.parse(name)
-              .orElseThrow(() -> bad(ErrorCode.UNKNOWN_SERVICE, "unknown service \"" + name + "\"")));
+              .orElseThrow(
+                  () -> bad(ErrorCode.UNKNOWN_SERVICE, "unknown service \"" + name + "\"")));
     }
     if (out.isEmpty()) {
       throw bad(ErrorCode.BAD_HANDSHAKE, "\"services\" is empty; omit it to receive all");

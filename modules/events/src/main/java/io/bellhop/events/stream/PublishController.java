@@ -40,7 +40,10 @@ final class PublishController {
     this.config = config;
   }
 
-  @Post(value = "/events", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+  @Post(
+      value = "/events",
+      consumes = MediaType.APPLICATION_JSON,
+      produces = MediaType.APPLICATION_JSON)
   CompletableFuture<HttpResponse<?>> publish(@Body byte[] body) {
     List<DraftEvent> drafts = EnvelopeCodec.readDrafts(body);
     if (drafts.isEmpty()) {
@@ -62,14 +65,19 @@ final class PublishController {
             error -> {
               LOG.warn("publish of {} events failed: {}", events.size(), error.toString());
               return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                  .body(ErrorBody.of(ErrorCode.LOG_UNAVAILABLE, "event log unavailable; retry with the same eventIds"));
+                  .body(
+                      ErrorBody.of(
+                          ErrorCode.LOG_UNAVAILABLE,
+                          "event log unavailable; retry with the same eventIds"));
             });
   }
 
   @Error(exception = InvalidEventException.class)
   HttpResponse<ErrorBody> invalid(InvalidEventException e) {
     HttpStatus status =
-        e.code() == ErrorCode.PAYLOAD_TOO_LARGE ? HttpStatus.REQUEST_ENTITY_TOO_LARGE : HttpStatus.BAD_REQUEST;
+        e.code() == ErrorCode.PAYLOAD_TOO_LARGE
+            ? HttpStatus.REQUEST_ENTITY_TOO_LARGE
+            : HttpStatus.BAD_REQUEST;
     return HttpResponse.<ErrorBody>status(status).body(ErrorBody.of(e.code(), e.getMessage()));
   }
 

@@ -14,11 +14,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The only way bytes reach one client's socket. Hot: called once per batch per session.
  *
- * <p>Every write is posted to the channel's event loop, even from the event loop itself, so
- * frames leave in exactly the order {@code send} was called (callers order their calls under the
- * session lock). Bytes handed over but not yet written to the kernel are counted; past {@code
- * maxQueuedBytes} {@link #send} refuses and the session is cut as a slow consumer, so a client
- * that does not read never grows the heap beyond that bound.
+ * <p>Every write is posted to the channel's event loop, even from the event loop itself, so frames
+ * leave in exactly the order {@code send} was called (callers order their calls under the session
+ * lock). Bytes handed over but not yet written to the kernel are counted; past {@code
+ * maxQueuedBytes} {@link #send} refuses and the session is cut as a slow consumer, so a client that
+ * does not read never grows the heap beyond that bound.
  */
 final class SessionWriter {
   private final Channel channel;
@@ -89,7 +89,9 @@ final class SessionWriter {
               channel
                   .writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)))
                   .addListener(ChannelFutureListener.CLOSE);
-              channel.eventLoop().schedule(() -> channel.close(), grace.toMillis(), TimeUnit.MILLISECONDS);
+              channel
+                  .eventLoop()
+                  .schedule(() -> channel.close(), grace.toMillis(), TimeUnit.MILLISECONDS);
             });
     wake();
   }

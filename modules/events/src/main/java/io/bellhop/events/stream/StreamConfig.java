@@ -8,19 +8,25 @@ import java.time.Duration;
 class StreamConfig {
   Duration handshakeTimeout = Duration.ofSeconds(10);
   Duration heartbeat = Duration.ofSeconds(30);
+
   /** Bytes queued towards one client before it is cut as a slow consumer (4509). */
   int maxQueuedBytes = 4 * 1024 * 1024;
+
   /** How long a cut or closing client gets to read its close frame before the socket is dropped. */
   Duration closeGrace = Duration.ofSeconds(10);
+
   int maxBatchEvents = 100;
   int replayPageSize = 1000;
   int replayThreads = 8;
   int fanOutShards = 2;
   int maxConnections = 19_000;
+
   /** New connections accepted per second; more are closed with 4429 and a retry hint. */
   int acceptPerSecond = 5_000;
+
   /** How long past {@code exp} a live connection may run without a refresh. */
   Duration expiryGrace = Duration.ofSeconds(30);
+
   Duration drainTimeout = Duration.ofSeconds(10);
   int maxPayloadBytes = 64 * 1024;
   int maxEventsPerRequest = 1_000;

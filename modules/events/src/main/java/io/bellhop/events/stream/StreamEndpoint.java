@@ -17,14 +17,15 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code WS /v2/realtime/stream}. The upgrade itself is anonymous: the token may arrive later in
  * the handshake frame, so authentication happens in {@link StreamSession}. A token may also come
- * with the upgrade, in {@code Sec-WebSocket-Protocol: bearer, <jwt>}, {@code Authorization:
- * Bearer <jwt>} or {@code ?access_token=<jwt>} (least safe: it lands in access logs).
+ * with the upgrade, in {@code Sec-WebSocket-Protocol: bearer, <jwt>}, {@code Authorization: Bearer
+ * <jwt>} or {@code ?access_token=<jwt>} (least safe: it lands in access logs).
  */
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ServerWebSocket(value = "/v2/realtime/stream", subprotocols = "bearer")
 final class StreamEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(StreamEndpoint.class);
   private static final String SESSION = "bellhop.session";
+
   /** The handshake is small; anything bigger is refused by Netty with 1009. */
   static final int MAX_CLIENT_FRAME = 16 * 1024;
 
@@ -42,7 +43,8 @@ final class StreamEndpoint {
     String extensions = request.getHeaders().get("Sec-WebSocket-Extensions");
     boolean deflate = extensions != null && extensions.contains("permessage-deflate");
     StreamSession session =
-        node.open(netty.getChannelHandlerContext().channel(), request, transportToken(request), deflate);
+        node.open(
+            netty.getChannelHandlerContext().channel(), request, transportToken(request), deflate);
     ws.put(SESSION, session);
   }
 

@@ -14,10 +14,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The stream's counters, exported both to Micrometer (Prometheus at {@code /prometheus}) and as
- * the JSON of {@code GET /v2/realtime/metrics}. Latency is measured from the moment the log
- * accepted an event to the moment its frame was written to the client's socket (live deliveries
- * only; replays are counted, not timed). Hot: updated per frame, lock-free.
+ * The stream's counters, exported both to Micrometer (Prometheus at {@code /prometheus}) and as the
+ * JSON of {@code GET /v2/realtime/metrics}. Latency is measured from the moment the log accepted an
+ * event to the moment its frame was written to the client's socket (live deliveries only; replays
+ * are counted, not timed). Hot: updated per frame, lock-free.
  */
 @Singleton
 class StreamMetrics {
@@ -45,9 +45,14 @@ class StreamMetrics {
     }
     counter(registry, "bellhop.stream.connections.total", totalConnections, "connections accepted");
     counter(registry, "bellhop.stream.errors", errors, "sessions refused or ended by an error");
-    counter(registry, "bellhop.stream.events.replayed", replayed, "missed events replayed on resume");
+    counter(
+        registry, "bellhop.stream.events.replayed", replayed, "missed events replayed on resume");
     counter(registry, "bellhop.stream.slow.consumers", slowConsumers, "clients cut with 4509");
-    counter(registry, "bellhop.stream.frames.compressed", compressedMessages, "frames sent with permessage-deflate");
+    counter(
+        registry,
+        "bellhop.stream.frames.compressed",
+        compressedMessages,
+        "frames sent with permessage-deflate");
     latencyTimer =
         Timer.builder("bellhop.stream.latency")
             .description("log accepted → frame written, live deliveries")

@@ -24,9 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's side of the unified stream: opens the one live feed of the log, owns the hub,
- * fan-out and the threads that may block (log reads), admits connections and drains them on
- * shutdown.
+ * This node's side of the unified stream: opens the one live feed of the log, owns the hub, fan-out
+ * and the threads that may block (log reads), admits connections and drains them on shutdown.
  */
 @Context
 class StreamNode implements GracefulShutdownCapable {
@@ -65,7 +64,8 @@ class StreamNode implements GracefulShutdownCapable {
   }
 
   /** Admits a new socket, or closes it at once with 1012 (draining) or 4429 (over a limit). */
-  StreamSession open(Channel channel, HttpRequest<?> request, String transportToken, boolean compressed) {
+  StreamSession open(
+      Channel channel, HttpRequest<?> request, String transportToken, boolean compressed) {
     var writer = new SessionWriter(channel, config.maxQueuedBytes, metrics);
     var session =
         new StreamSession(

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The no-gap, no-duplicate rule: the session joins the hub <em>before</em> it reads the log's
  * position, so every event after that position reaches it through the fan-out; batches that arrive
- * while it is registering or replaying are held, and every batch is trimmed against {@link
- * #cursor} (the last seq sent) before it is written. State, cursor and held batches change only
- * under this object's lock, and frames are queued under it, so they leave in cursor order.
+ * while it is registering or replaying are held, and every batch is trimmed against {@link #cursor}
+ * (the last seq sent) before it is written. State, cursor and held batches change only under this
+ * object's lock, and frames are queued under it, so they leave in cursor order.
  */
 final class StreamSession {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
@@ -86,7 +86,8 @@ final class StreamSession {
     this.request = request;
     this.transportToken = transportToken;
     this.compressed = compressed;
-    loop.schedule(this::handshakeDeadline, node.config.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    loop.schedule(
+        this::handshakeDeadline, node.config.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   String id() {
@@ -113,7 +114,9 @@ final class StreamSession {
   void onText(String text) {
     if (text.length() > StreamEndpoint.MAX_CLIENT_FRAME) {
       node.metrics.error();
-      close(CloseCode.MESSAGE_TOO_BIG, "frames to the server are limited to " + StreamEndpoint.MAX_CLIENT_FRAME + " bytes");
+      close(
+          CloseCode.MESSAGE_TOO_BIG,
+          "frames to the server are limited to " + StreamEndpoint.MAX_CLIENT_FRAME + " bytes");
       return;
     }
     State now = state();
@@ -138,7 +141,11 @@ final class StreamSession {
         .whenComplete(
             (p, error) -> {
               if (error != null) {
-                refuse(new StreamRefusal(CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "token is missing, invalid or expired"));
+                refuse(
+                    new StreamRefusal(
+                        CloseCode.UNAUTHORIZED,
+                        ErrorCode.UNAUTHORIZED,
+                        "token is missing, invalid or expired"));
                 return;
               }
               try {
@@ -151,7 +158,8 @@ final class StreamSession {
 
   private void register(Handshake h, Principal p) {
     if (!p.maySubscribe()) {
-      throw new StreamRefusal(CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "publisher tokens cannot subscribe");
+      throw new StreamRefusal(
+          CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "publisher tokens cannot subscribe");
     }
     Filter f = new Filter(h.services(), allowedProperties(p, h.propertyId()));
     synchronized (this) {
@@ -172,7 +180,9 @@ final class StreamSession {
     if (requested != null) {
       if (!p.maySeeProperty(requested)) {
         throw new StreamRefusal(
-            CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "property " + requested + " is not in the token");
+            CloseCode.FORBIDDEN,
+            ErrorCode.FORBIDDEN,
+            "property " + requested + " is not in the token");
       }
       return Set.of(requested);
     }
@@ -200,19 +210,29 @@ final class StreamSession {
       }
       LOG.info(
           "stream.open session={} org={} user={} services={} property={} lastSeq={} recovered={}",
-          id, principal.orgId(), principal.userId(), serviceNames(), h.propertyId(), h.lastSeq(), resume);
+          id,
+          principal.orgId(),
+          principal.userId(),
+          serviceNames(),
+          h.propertyId(),
+          h.lastSeq(),
+          resume);
       if (resume) {
         replay();
       }
     } catch (RuntimeException e) {
       LOG.warn("session {}: event log unavailable: {}", id, e.toString());
-      refuse(new StreamRefusal(CloseCode.TRY_AGAIN_LATER, ErrorCode.LOG_UNAVAILABLE, "event log unavailable; retry"));
+      refuse(
+          new StreamRefusal(
+              CloseCode.TRY_AGAIN_LATER,
+              ErrorCode.LOG_UNAVAILABLE,
+              "event log unavailable; retry"));
     }
   }
 
   /**
-   * Sends every matching event after the cursor, frame by frame with back-pressure (waiting for
-   * the client to take each frame rather than cutting it), then switches to live. If the held live
+   * Sends every matching event after the cursor, frame by frame with back-pressure (waiting for the
+   * client to take each frame rather than cutting it), then switches to live. If the held live
    * batches overflowed meanwhile, replays again from where it got to.
    */
   private void replay() {
@@ -400,7 +420,11 @@ final class StreamSession {
         .whenComplete(
             (p, error) -> {
               if (error != null) {
-                refuse(new StreamRefusal(CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "refresh token is invalid or expired"));
+                refuse(
+                    new StreamRefusal(
+                        CloseCode.UNAUTHORIZED,
+                        ErrorCode.UNAUTHORIZED,
+                        "refresh token is invalid or expired"));
                 return;
               }
               synchronized (this) {
@@ -413,7 +437,11 @@ final class StreamSession {
                         || (filter.properties() != null
                             && filter.properties().stream().allMatch(p::maySeeProperty));
                 if (!sameOrg || !covers) {
-                  refuse(new StreamRefusal(CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "refreshed token does not cover this stream"));
+                  refuse(
+                      new StreamRefusal(
+                          CloseCode.FORBIDDEN,
+                          ErrorCode.FORBIDDEN,
+                          "refreshed token does not cover this stream"));
                   return;
                 }
                 principal = p;
@@ -444,13 +472,19 @@ final class StreamSession {
       exp = principal.expiresAt();
     }
     if (exp != null && Instant.now().isAfter(exp)) {
-      refuse(new StreamRefusal(CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "token expired; refresh before exp"));
+      refuse(
+          new StreamRefusal(
+              CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "token expired; refresh before exp"));
     }
   }
 
   private void handshakeDeadline() {
     if (state() == State.HANDSHAKING) {
-      refuse(new StreamRefusal(CloseCode.HANDSHAKE_TIMEOUT, ErrorCode.BAD_HANDSHAKE, "no handshake within " + node.config.handshakeTimeout.toSeconds() + " s"));
+      refuse(
+          new StreamRefusal(
+              CloseCode.HANDSHAKE_TIMEOUT,
+              ErrorCode.BAD_HANDSHAKE,
+              "no handshake within " + node.config.handshakeTimeout.toSeconds() + " s"));
     }
   }
 
@@ -492,8 +526,15 @@ final class StreamSession {
     if (principal != null) {
       LOG.info(
           "stream.close session={} org={} user={} services={} durationMs={} delivered={} replayed={} recovered={} code={}",
-          id, principal.orgId(), principal.userId(), serviceNames(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos), delivered, replayed, recovered, closedWith);
+          id,
+          principal.orgId(),
+          principal.userId(),
+          serviceNames(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos),
+          delivered,
+          replayed,
+          recovered,
+          closedWith);
     }
   }
 

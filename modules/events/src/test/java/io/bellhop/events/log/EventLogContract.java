@@ -48,7 +48,12 @@ abstract class EventLogContract {
   void appendAssignsIncreasingSeqsInListOrder() throws Exception {
     String org = newOrg();
     List<Appended> results =
-        log().append(List.of(event(org, Service.FINANCE, null, 1), event(org, Service.GUEST, null, 2), event(org, Service.FINANCE, null, 3)))
+        log()
+            .append(
+                List.of(
+                    event(org, Service.FINANCE, null, 1),
+                    event(org, Service.GUEST, null, 2),
+                    event(org, Service.FINANCE, null, 3)))
             .get(10, TimeUnit.SECONDS);
     assertEquals(3, results.size());
     assertTrue(results.get(0).seq() < results.get(1).seq());
@@ -75,7 +80,12 @@ abstract class EventLogContract {
     String other = newOrg();
     var appended = new ArrayList<Long>();
     for (int i = 0; i < 20; i++) {
-      appended.add(log().append(List.of(event(org, Service.TASKS, i % 2 == 0 ? "7" : null, i))).get(10, TimeUnit.SECONDS).get(0).seq());
+      appended.add(
+          log()
+              .append(List.of(event(org, Service.TASKS, i % 2 == 0 ? "7" : null, i)))
+              .get(10, TimeUnit.SECONDS)
+              .get(0)
+              .seq());
       log().append(List.of(event(other, Service.TASKS, null, i))).get(10, TimeUnit.SECONDS);
     }
     long cursor = appended.get(4);
@@ -102,7 +112,12 @@ abstract class EventLogContract {
   @Test
   void positionCoversAppendedEventsAndResumeRules() throws Exception {
     String org = newOrg();
-    long seq = log().append(List.of(event(org, Service.USERS, null, 1))).get(10, TimeUnit.SECONDS).get(0).seq();
+    long seq =
+        log()
+            .append(List.of(event(org, Service.USERS, null, 1)))
+            .get(10, TimeUnit.SECONDS)
+            .get(0)
+            .seq();
     LogPosition pos = log().position();
     assertTrue(pos.lastSeq() >= seq);
     assertTrue(pos.canResumeAfter(seq - 1, pos.epoch()));
@@ -115,15 +130,28 @@ abstract class EventLogContract {
   void tailDeliversEveryLaterEventOnceInOrder() throws Exception {
     String org = newOrg();
     var seen = new CopyOnWriteArrayList<EventEnvelope>();
-    long before = log().append(List.of(event(org, Service.REPORTS, null, 0))).get(10, TimeUnit.SECONDS).get(0).seq();
-    try (Tail tail = log().tail((e, at) -> {
-          if (e.orgId().equals(org)) {
-            seen.add(e);
-          }
-        })) {
+    long before =
+        log()
+            .append(List.of(event(org, Service.REPORTS, null, 0)))
+            .get(10, TimeUnit.SECONDS)
+            .get(0)
+            .seq();
+    try (Tail tail =
+        log()
+            .tail(
+                (e, at) -> {
+                  if (e.orgId().equals(org)) {
+                    seen.add(e);
+                  }
+                })) {
       var expected = new ArrayList<Long>();
       for (int i = 1; i <= 50; i++) {
-        expected.add(log().append(List.of(event(org, Service.REPORTS, null, i))).get(10, TimeUnit.SECONDS).get(0).seq());
+        expected.add(
+            log()
+                .append(List.of(event(org, Service.REPORTS, null, i)))
+                .get(10, TimeUnit.SECONDS)
+                .get(0)
+                .seq());
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (seen.size() < 50 && System.nanoTime() < deadline) {
