@@ -33,6 +33,8 @@ CONNECT_RATE=${CONNECT_RATE:-2000}
 PER_PROC=${PER_PROC:-15000}    # open files are capped at 20,000 per process
 LOAD_THREADS=${LOAD_THREADS:-2}
 SERVICES=${SERVICES:-finance}
+PUBLISH_LANES=${PUBLISH_LANES:-4}     # orgs are split over lanes, one request in flight per lane
+PUBLISH_BATCH=${PUBLISH_BATCH:-500}   # max events per publish request
 SCENARIO=${SCENARIO:-}
 START=${START:-0}
 DEFLATE=${DEFLATE:-0}
@@ -143,7 +145,7 @@ listener_pid() {    # PID listening on a local TCP port (read-only lookup)
 # sampler OUT PID...: one line per second "epoch ticks rssKb phase" summed over the PIDs
 sampler() {
   local out=$1; shift
-  local n ts ticks rss pid stat rest f
+  local n ts ticks rss pid stat rest f kb
   for ((n = 0; n < 7200; n++)); do
     [[ $(cat "$PHASE" 2>/dev/null) == done ]] && break
     ts=$(date +%s.%N); ticks=0; rss=0
@@ -153,7 +155,8 @@ sampler() {
       rest=${stat##*) }
       read -r -a f <<<"$rest"
       ticks=$((ticks + f[11] + f[12]))
-      rss=$((rss + $(awk '/^VmRSS:/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+      kb=$(awk '/^VmRSS:/{print $2}' "/proc/$pid/status" 2>/dev/null || true)  # none for zombies
+      rss=$((rss + ${kb:-0}))
     done
     echo "$ts $ticks $rss $(cat "$PHASE")" >>"$out"
     sleep 1
@@ -284,7 +287,8 @@ log "publishing: warm-up ${WARMUP}s then ${DURATION}s at $RATE deliveries/s"
 PUB_RC=0
 timeout -k 5 $((WARMUP + 2 * DURATION + 60)) java $CLIENT_JAVA_OPTS -jar "$JAR" publish \
   --target "$TARGET" --publish-url "$PUB_URL" "${PLAN[@]}" --warmup "$WARMUP" \
-  --service "${SERVICES%%,*}" --out "$RUN/publisher.json" >"$RUN/publisher.log" 2>&1 || PUB_RC=$?
+  --service "${SERVICES%%,*}" --lanes "$PUBLISH_LANES" --batch "$PUBLISH_BATCH" \
+  --out "$RUN/publisher.json" >"$RUN/publisher.log" 2>&1 || PUB_RC=$?
 ((PUB_RC == 0)) || log "publisher exited $PUB_RC: $(tail -2 "$RUN/publisher.log")"
 
 echo drain > "$PHASE"

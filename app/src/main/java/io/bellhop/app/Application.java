@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import sun.misc.Signal;
 
 /**
@@ -23,6 +24,8 @@ public final class Application {
   private Application() {}
 
   public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     ApplicationContext context =
         Micronaut.build(args).properties(environmentProperties(System.getenv())).start();
     Signal.handle(new Signal("TERM"), signal -> drainThenExit(context));
