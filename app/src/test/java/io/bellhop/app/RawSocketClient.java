@@ -22,8 +22,19 @@ final class RawSocketClient implements AutoCloseable {
   private final OutputStream out;
   int closeCode = -1;
   String closeReason = "";
+  final List<String> responseHeaders = new ArrayList<>();
+
+  /** RSV1 of the last data frame read: set when the frame is permessage-deflate compressed. */
+  boolean lastFrameCompressed;
 
   RawSocketClient(int port) throws IOException {
+    this(port, "");
+  }
+
+  /**
+   * @param extraHeaders raw header lines, each ending in CRLF, e.g. an extensions offer
+   */
+  RawSocketClient(int port, String extraHeaders) throws IOException {
     socket.setReceiveBufferSize(16 * 1024);
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     socket.setSoTimeout(30_000);
@@ -36,14 +47,17 @@ final class RawSocketClient implements AutoCloseable {
                 + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
                 + key
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                + "\r\nSec-WebSocket-Version: 13\r\n"
+                + extraHeaders
+                + "\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     String status = readLine();
     if (!status.contains(" 101 ")) {
       throw new IOException("upgrade refused: " + status);
     }
-    while (!readLine().isEmpty()) {
-      // response headers
+    String header;
+    while (!(header = readLine()).isEmpty()) {
+      responseHeaders.add(header);
     }
   }
 
@@ -66,7 +80,27 @@ final class RawSocketClient implements AutoCloseable {
     out.flush();
   }
 
-  /** Reads text messages until the server's close frame; returns them parsed. */
+  /** Reads frames until a text frame starts; returns whether it was compressed. */
+  boolean nextTextFrameCompressed() throws IOException {
+    while (true) {
+      int b0 = in.readUnsignedByte();
+      int b1 = in.readUnsignedByte();
+      long len = b1 & 0x7f;
+      if (len == 126) {
+        len = in.readUnsignedShort();
+      } else if (len == 127) {
+        len = in.readLong();
+      }
+      in.readFully(new byte[(int) len]);
+      if ((b0 & 0x0f) == 1) {
+        return (b0 & 0x40) != 0;
+      }
+    }
+  }
+
+  /**
+   * Reads text messages until the server's close frame; returns them parsed (uncompressed only).
+   */
   List<Map<String, Object>> readUntilClose() throws IOException {
     var messages = new ArrayList<Map<String, Object>>();
     var text = new java.io.ByteArrayOutputStream();
@@ -88,7 +122,10 @@ final class RawSocketClient implements AutoCloseable {
             len > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
         return messages;
       }
-      if (opcode == 1 || opcode == 0) {
+      if (opcode == 1) {
+        lastFrameCompressed = (b0 & 0x40) != 0;
+      }
+      if ((opcode == 1 || opcode == 0) && !lastFrameCompressed) {
         text.write(payload);
         if ((b0 & 0x80) != 0) {
           messages.add(StreamClient.parse(text.toString(StandardCharsets.UTF_8)));
