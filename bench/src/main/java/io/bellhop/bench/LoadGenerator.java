@@ -10,7 +10,6 @@ import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -39,7 +38,7 @@ final class LoadGenerator {
   private final int totalConnections;
   private final PublishPlan plan;
   private final InetAddress[] sources;
-  private final String handshakeServices;
+  private final List<String> services;
   private final LoadStats stats = new LoadStats();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -61,7 +60,7 @@ final class LoadGenerator {
     this.count = a.integer("count", totalConnections - first);
     this.plan = PublishPlan.fromArgs(a);
     this.sources = Loopback.sources(a.integer("sources", 4));
-    this.handshakeServices = a.str("services", "finance");
+    this.services = Handshake.services(a.str("services", "finance"));
     this.conns = new Conn[count];
   }
 
@@ -87,7 +86,7 @@ final class LoadGenerator {
     WsClient client =
         new WsClient(group, args.flag("deflate"), args.longValue("ack-timeout-ms", 10_000));
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-    Progress progress = new Progress();
+    Progress progress = new Progress(stats, count);
     ticker.scheduleAtFixedRate(progress::print, 1, 1, TimeUnit.SECONDS);
     System.out.printf(
         "load: %s %d connections (#%d..%d of %d) -> %s, %d orgs, %d events/org, %.0f events/s"
@@ -140,6 +139,10 @@ final class LoadGenerator {
       if (hold > 0 && since >= hold) {
         break;
       }
+      if (opened == 0 && hold <= 0) {
+        System.out.println("no connection opened, stopping");
+        break;
+      }
       if (expectEvents && opened > 0 && stats.complete.get() + stats.closed.get() >= opened) {
         break;
       }
@@ -177,7 +180,8 @@ final class LoadGenerator {
             f -> {
               if (!f.isSuccess()) {
                 Throwable t = f.cause();
-                c.failed("connect: " + (t == null ? "cancelled" : t.getClass().getSimpleName()));
+                String why = t == null || t.getMessage() == null ? "cancelled" : t.getMessage();
+                c.failed("connect: " + why.split(":")[0]); // drop the address part
               }
             });
   }
@@ -266,14 +270,7 @@ final class LoadGenerator {
       if (!protocol.equals("bellhop")) {
         return null;
       }
-      String token = jwt.client("bench-" + index, org);
-      StringBuilder sb = new StringBuilder(token.length() + 64);
-      sb.append("{\"token\":\"").append(token).append("\",\"services\":[");
-      List<String> services = Arrays.asList(handshakeServices.split(","));
-      for (int i = 0; i < services.size(); i++) {
-        sb.append(i > 0 ? "," : "").append('"').append(services.get(i).trim()).append('"');
-      }
-      return sb.append("],\"version\":1}").toString();
+      return Handshake.live(jwt.client("bench-" + index, org), services);
     }
 
     @Override
@@ -347,45 +344,6 @@ final class LoadGenerator {
     @Override
     public void badFrame(Exception e) {
       stats.badFrames.increment();
-    }
-  }
-
-  /** The once-a-second progress line. */
-  private final class Progress {
-    private final long start = System.nanoTime();
-    private long lastDeliveries;
-    private long lastAt = System.nanoTime();
-
-    synchronized void print() {
-      long now = System.nanoTime();
-      long d = stats.deliveries.sum() + stats.warmup.sum();
-      double rate = (d - lastDeliveries) / Math.max(1e-3, (now - lastAt) / 1e9);
-      lastDeliveries = d;
-      lastAt = now;
-      var iv = stats.roll();
-      var warm = stats.rollWarmup();
-      if (iv.getTotalCount() == 0 && warm.getTotalCount() > 0) {
-        iv = warm; // show warm-up latency while it is all there is
-      }
-      var all = stats.total();
-      System.out.printf(
-          "[%5.1fs] open %d/%d fail %d closed %d | warm-up %d | %,.0f deliv/s | now p50 %.2f p99 %.2f ms"
-              + " | all p50 %.2f p99 %.2f max %.1f ms | dup %d ooo %d foreign %d%n",
-          (now - start) / 1e9,
-          stats.open.get(),
-          count,
-          stats.failed.get(),
-          stats.closed.get(),
-          stats.warmup.sum(),
-          rate,
-          LoadStats.ms(iv, 50),
-          LoadStats.ms(iv, 99),
-          LoadStats.ms(all, 50),
-          LoadStats.ms(all, 99),
-          all.getMaxValue() / 1000.0,
-          stats.duplicates.sum(),
-          stats.outOfOrder.sum(),
-          stats.foreign.sum());
     }
   }
 }

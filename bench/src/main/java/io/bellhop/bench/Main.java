@@ -17,7 +17,7 @@ public final class Main {
                  --deflate --idle-timeout S --max-wait S --hold S --out FILE
         publish  publish the same plan over HTTP
                  --target bellhop|baseline --publish-url URL --connections --orgs --rate
-                 --duration --batch 100 --tick-ms 5 --concurrency 32 --out FILE
+                 --duration --warmup S --batch 500 --lanes 4 --tick-ms 5 --out FILE
         server   baseline broadcast server   --host 127.0.0.1 --port 18090 --threads T
         replay   resume-from-cursor timing against Bellhop
                  --http http://127.0.0.1:8080 --url ws://... --events M --publish-rate R

@@ -75,20 +75,9 @@ final class ReplayBench {
     System.out.println("published: " + Json.toString(pub));
 
     // 3. resume and time the catch-up
-    StringBuilder hs =
-        new StringBuilder("{\"token\":\"")
-            .append(token)
-            .append("\",\"services\":[\"")
-            .append(a.str("service", "finance"))
-            .append("\"],\"version\":1");
-    if (seq != null) {
-      hs.append(",\"lastSeq\":").append(Json.toString(seq));
-    }
-    if (epoch != null) {
-      hs.append(",\"epoch\":").append(Json.toString(epoch));
-    }
-    hs.append('}');
-    ReplaySession s = new ReplaySession(hs.toString(), org, m);
+    String hs =
+        Handshake.resume(token, Handshake.services(a.str("service", "finance")), seq, epoch);
+    ReplaySession s = new ReplaySession(hs, org, m);
     EventLoopGroup group = Transport.group(1);
     try {
       WsClient wsClient = new WsClient(group, a.flag("deflate"), 10_000);

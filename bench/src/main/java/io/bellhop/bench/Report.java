@@ -197,6 +197,13 @@ final class Report {
           String.format(
               " | publish failed %s ack p99 %.1f ms",
               pub.get("failedEvents"), Json.dbl(pub, "ackP99Ms")));
+      double planned = Json.dbl(pub, "plannedEventsPerSec");
+      if (Json.dbl(pub, "actualEventsPerSec") < 0.95 * planned) {
+        sb.append(
+            String.format(
+                " | WARNING publisher reached only %.0f of %.0f events/s (max lag %.0f ms)",
+                Json.dbl(pub, "actualEventsPerSec"), planned, Json.dbl(pub, "maxLagMs")));
+      }
     }
     if (r.get("server") instanceof Map<?, ?> s) {
       Map<String, Object> srv = (Map<String, Object>) s;
