@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class JetStreamEventLog implements EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(JetStreamEventLog.class);
   private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
+  private static final Duration TAIL_HEARTBEAT = Duration.ofSeconds(1);
 
   private final Connection nats;
   private final JetStream js;
@@ -192,10 +193,13 @@ public final class JetStreamEventLog implements EventLog {
   public Tail tail(TailSink sink) {
     long from = position().lastSeq() + 1;
     Dispatcher dispatcher = nats.createDispatcher();
+    // A short heartbeat: the ordered consumer notices a lost server (3 missed beats) and
+    // re-creates itself from the last sequence it delivered within seconds, not half a minute.
     ConsumerConfiguration cc =
         ConsumerConfiguration.builder()
             .deliverPolicy(DeliverPolicy.ByStartSequence)
             .startSequence(from)
+            .idleHeartbeat(TAIL_HEARTBEAT)
             .build();
     try {
       js.subscribe(

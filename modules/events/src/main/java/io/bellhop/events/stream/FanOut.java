@@ -105,7 +105,7 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
         s.deliver(batch);
       }
     } finally {
-      batch.frame().release();
+      batch.release();
     }
   }
 

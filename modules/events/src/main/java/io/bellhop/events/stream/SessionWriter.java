@@ -1,10 +1,12 @@
 package io.bellhop.events.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -24,19 +26,25 @@ final class SessionWriter {
   private final Channel channel;
   private final long maxQueuedBytes;
   private final StreamMetrics metrics;
+  private final boolean deflate;
   private final AtomicLong queued = new AtomicLong();
   private volatile Thread waiter;
   private volatile boolean closing;
 
-  SessionWriter(Channel channel, long maxQueuedBytes, StreamMetrics metrics) {
+  /**
+   * @param deflate whether the socket negotiated permessage-deflate (frames arrive compressed)
+   */
+  SessionWriter(Channel channel, long maxQueuedBytes, StreamMetrics metrics, boolean deflate) {
     this.channel = channel;
+    this.deflate = deflate;
     this.maxQueuedBytes = maxQueuedBytes;
     this.metrics = metrics;
   }
 
   /**
-   * Queues an event frame. Takes ownership of {@code frame}. Returns false, releasing it, when the
-   * frame would put more than {@code maxQueuedBytes} between the client and its socket.
+   * Queues an event frame — already compressed if this socket negotiated permessage-deflate. Takes
+   * ownership of {@code frame}. Returns false, releasing it, when the frame would put more than
+   * {@code maxQueuedBytes} between the client and its socket.
    */
   boolean sendEvents(ByteBuf frame, int events, long appendedAtMicros) {
     int size = frame.readableBytes();
@@ -51,7 +59,7 @@ final class SessionWriter {
         .execute(
             () ->
                 channel
-                    .writeAndFlush(new TextWebSocketFrame(frame))
+                    .writeAndFlush(textFrame(frame))
                     .addListener(
                         f -> {
                           written(size);
@@ -67,7 +75,20 @@ final class SessionWriter {
     if (closing) {
       return;
     }
-    channel.eventLoop().execute(() -> channel.writeAndFlush(new TextWebSocketFrame(text)));
+    ByteBuf bytes = Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
+    ByteBuf payload = deflate ? Deflate.compress(bytes) : bytes;
+    channel.eventLoop().execute(() -> channel.writeAndFlush(textFrame(payload)));
+  }
+
+  boolean deflate() {
+    return deflate;
+  }
+
+  /** RSV1 marks a compressed message; Netty's own deflate encoder passes such frames through. */
+  private TextWebSocketFrame textFrame(ByteBuf payload) {
+    return deflate
+        ? new TextWebSocketFrame(true, WebSocketExtension.RSV1, payload)
+        : new TextWebSocketFrame(payload);
   }
 
   /**

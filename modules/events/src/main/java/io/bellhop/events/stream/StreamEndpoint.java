@@ -40,11 +40,8 @@ final class StreamEndpoint {
     if (!(request instanceof NettyHttpRequest<?> netty)) {
       throw new IllegalStateException("the stream needs the Netty HTTP server");
     }
-    String extensions = request.getHeaders().get("Sec-WebSocket-Extensions");
-    boolean deflate = extensions != null && extensions.contains("permessage-deflate");
     StreamSession session =
-        node.open(
-            netty.getChannelHandlerContext().channel(), request, transportToken(request), deflate);
+        node.open(netty.getChannelHandlerContext().channel(), request, transportToken(request));
     ws.put(SESSION, session);
   }
 

@@ -64,9 +64,9 @@ class StreamNode implements GracefulShutdownCapable {
   }
 
   /** Admits a new socket, or closes it at once with 1012 (draining) or 4429 (over a limit). */
-  StreamSession open(
-      Channel channel, HttpRequest<?> request, String transportToken, boolean compressed) {
-    var writer = new SessionWriter(channel, config.maxQueuedBytes, metrics);
+  StreamSession open(Channel channel, HttpRequest<?> request, String transportToken) {
+    boolean compressed = Deflate.negotiated(channel);
+    var writer = new SessionWriter(channel, config.maxQueuedBytes, metrics, compressed);
     var session =
         new StreamSession(
             Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36),

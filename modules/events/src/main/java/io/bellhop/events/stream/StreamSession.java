@@ -279,7 +279,7 @@ final class StreamSession {
       if (i == matching.size()
           || i - start == node.config.maxBatchEvents
           || matching.get(i).service() != matching.get(start).service()) {
-        ByteBuf frame = Frames.events(matching, start, i);
+        ByteBuf frame = encodeForThisSession(matching, start, i);
         if (!writer.awaitRoomFor(frame.readableBytes(), node.config.closeGrace)) {
           frame.release();
           if (!writer.isClosing()) {
@@ -310,6 +310,19 @@ final class StreamSession {
     return true;
   }
 
+  /** Encodes (and compresses, if negotiated) a frame for this session alone: replay, trimming. */
+  private ByteBuf encodeForThisSession(List<EventEnvelope> events, int from, int to) {
+    ByteBuf plain = Frames.events(events, from, to);
+    if (!compressed) {
+      return plain;
+    }
+    try {
+      return Deflate.compress(plain);
+    } finally {
+      plain.release();
+    }
+  }
+
   /** A batch from the fan-out; runs on a fan-out thread. */
   synchronized void deliver(EventBatch b) {
     switch (state) {
@@ -329,7 +342,7 @@ final class StreamSession {
       heldOverflow = true;
       return;
     }
-    held.add(new EventBatch(b.events(), b.frame().retainedDuplicate(), b.appendedAtMicros()));
+    held.add(b.retain());
     heldBytes += size;
   }
 
@@ -340,11 +353,11 @@ final class StreamSession {
     ByteBuf frame;
     int count;
     if (b.firstSeq() > cursor) {
-      frame = b.frame().retainedDuplicate();
+      frame = (compressed ? b.deflated() : b.frame()).retainedDuplicate();
       count = b.events().size();
     } else {
       var fresh = b.events().stream().filter(e -> e.seq() > cursor).toList();
-      frame = Frames.events(fresh, 0, fresh.size());
+      frame = encodeForThisSession(fresh, 0, fresh.size());
       count = fresh.size();
     }
     cursor = b.lastSeq();
@@ -363,7 +376,7 @@ final class StreamSession {
     boolean ok = true;
     while ((b = held.poll()) != null) {
       ok = ok && send(b);
-      b.frame().release();
+      b.release();
     }
     heldBytes = 0;
     heldOverflow = false;
@@ -381,7 +394,7 @@ final class StreamSession {
   private void releaseHeld() {
     EventBatch b;
     while ((b = held.poll()) != null) {
-      b.frame().release();
+      b.release();
     }
     heldBytes = 0;
     heldOverflow = false;
