@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The issue-2 benchmark suite: Bellhop next to the bare Netty broadcast baseline, same box, same
-# run, same load generator. Each case is run RUNS times (default 3); the summary shows the median
+# run, same load generator, each after WARMUP s (60) of unmeasured load so every JVM is compiled.
+# Each case is run RUNS times (default 3); the summary shows the median
 # and the min-max range. Bounded: about 2 minutes per fan-out run, 1 per replay run.
 #
 #   infra/bench/suite.sh                 # 1k and 10k connections at 20k deliveries/s, replay 10k
@@ -14,6 +15,7 @@ RUNS=${RUNS:-3}
 CASES=${CASES:-"1000 10000"}
 RATE=${RATE:-20000}
 DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-60}
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=bench/results/suite-$STAMP.md
 LIST=$(mktemp)
@@ -28,7 +30,7 @@ run_case() { # target connections run
   local start=()
   [[ $1 == bellhop ]] && start=(--start)
   infra/bench/stream.sh --target "$1" "${start[@]}" --connections "$2" --rate "$RATE" \
-    --duration "$DURATION" --scenario "suite-c$2-r$RATE" | tail -1
+    --duration "$DURATION" --warmup "$WARMUP" --scenario "suite-c$2-r$RATE" | tail -1
   after=$(ls bench/results/*.json | sort)
   comm -13 <(echo "$before") <(echo "$after") | sed "s|^|$1 $2 |" >>"$LIST"
 }
@@ -44,7 +46,7 @@ for conns in ${DEFLATE_CASES-1000}; do
   for ((i = 1; i <= RUNS; i++)); do
     before=$(ls bench/results/*.json | sort)
     infra/bench/stream.sh --target bellhop --start --deflate --connections "$conns" --rate "$RATE" \
-      --duration "$DURATION" --scenario "suite-deflate-c$conns-r$RATE" | tail -1
+      --duration "$DURATION" --warmup "$WARMUP" --scenario "suite-deflate-c$conns-r$RATE" | tail -1
     comm -13 <(echo "$before") <(ls bench/results/*.json | sort) | sed "s|^|bellhop+deflate $conns |" >>"$LIST"
   done
 done
@@ -66,7 +68,7 @@ median() { sort -g | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "%s (%s–%
   echo
   echo "| target | connections | delivered/s | p50 ms | p99 ms | p99.9 ms | lost | dup | ooo | server CPU % | RSS KB/conn |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
-  for conns in $CASES ${DEFLATE_CASES-1000}; do
+  for conns in $(printf '%s\n' $CASES ${DEFLATE_CASES-1000} | sort -nu); do
     for target in baseline bellhop bellhop+deflate; do
       files=$(awk -v t="$target" -v c="$conns" '$1==t && $2==c {print $3}' "$LIST")
       [[ -z $files ]] && continue

@@ -77,36 +77,30 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
   }
 
   private void routeToGroup(List<Routed> events, Filter filter, Set<StreamSession> sessions) {
-    List<EventEnvelope> run = new ArrayList<>();
-    long oldest = 0;
+    var matching = new ArrayList<EventEnvelope>(events.size());
+    var appendedAt = new long[events.size()];
     for (Routed r : events) {
-      if (!filter.matches(r.event)) {
-        continue;
+      if (filter.matches(r.event)) {
+        appendedAt[matching.size()] = r.appendedAtMicros;
+        matching.add(r.event);
       }
-      if (!run.isEmpty()
-          && (run.size() == maxBatchEvents || run.get(0).service() != r.event.service())) {
-        deliver(run, oldest, sessions);
-        run = new ArrayList<>();
-      }
-      if (run.isEmpty()) {
-        oldest = r.appendedAtMicros;
-      }
-      run.add(r.event);
     }
-    if (!run.isEmpty()) {
-      deliver(run, oldest, sessions);
-    }
-  }
-
-  private static void deliver(List<EventEnvelope> run, long oldest, Set<StreamSession> sessions) {
-    var batch = new EventBatch(run, Frames.events(run, 0, run.size()), oldest);
-    try {
-      for (StreamSession s : sessions) {
-        s.deliver(batch);
-      }
-    } finally {
-      batch.release();
-    }
+    Frames.forEachRun(
+        matching,
+        maxBatchEvents,
+        (from, to) -> {
+          var batch =
+              new EventBatch(
+                  matching.subList(from, to), Frames.events(matching, from, to), appendedAt[from]);
+          try {
+            for (StreamSession s : sessions) {
+              s.deliver(batch);
+            }
+          } finally {
+            batch.release();
+          }
+          return true;
+        });
   }
 
   private record Routed(EventEnvelope event, long appendedAtMicros) {}

@@ -42,6 +42,31 @@ final class Frames {
     return buf;
   }
 
+  /** Receives one run, {@code [from, to)}; returns false to stop. */
+  @FunctionalInterface
+  interface RunSink {
+    boolean accept(int from, int to);
+  }
+
+  /**
+   * Cuts events (in seq order) into runs of one service of at most {@code max} events, the unit of
+   * one event frame, keeping seq order across frames. Returns false if the sink stopped early.
+   */
+  static boolean forEachRun(List<EventEnvelope> events, int max, RunSink sink) {
+    int start = 0;
+    for (int i = 1; i <= events.size(); i++) {
+      if (i == events.size()
+          || i - start == max
+          || events.get(i).service() != events.get(start).service()) {
+        if (!sink.accept(start, i)) {
+          return false;
+        }
+        start = i;
+      }
+    }
+    return true;
+  }
+
   static String ack(long seq, String epoch, boolean recovered, String sessionId, long heartbeatMs) {
     return "{\"type\":\"ack\",\"seq\":"
         + seq

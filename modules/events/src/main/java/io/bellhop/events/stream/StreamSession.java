@@ -1,19 +1,16 @@
 package io.bellhop.events.stream;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.LogPosition;
 import io.bellhop.events.Replay;
 import io.bellhop.events.Service;
-import io.bellhop.events.log.EnvelopeCodec;
+import io.bellhop.events.log.LogUnavailableException;
 import io.bellhop.platform.CloseCode;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
 import io.micronaut.http.HttpRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -220,13 +217,19 @@ final class StreamSession {
       if (resume) {
         replay();
       }
-    } catch (RuntimeException e) {
+    } catch (LogUnavailableException | IllegalStateException e) {
+      // IllegalStateException: jnats' way of saying the connection is closed or reconnecting.
       LOG.warn("session {}: event log unavailable: {}", id, e.toString());
       refuse(
           new StreamRefusal(
               CloseCode.TRY_AGAIN_LATER,
               ErrorCode.LOG_UNAVAILABLE,
               "event log unavailable; retry"));
+    } catch (RuntimeException e) {
+      LOG.error("session {}: replay failed", id, e);
+      refuse(
+          new StreamRefusal(
+              CloseCode.INTERNAL_ERROR, ErrorCode.INTERNAL, "unexpected server error; resume"));
     }
   }
 
@@ -274,33 +277,35 @@ final class StreamSession {
         matching.add(e);
       }
     }
-    int start = 0;
-    for (int i = 1; i <= matching.size(); i++) {
-      if (i == matching.size()
-          || i - start == node.config.maxBatchEvents
-          || matching.get(i).service() != matching.get(start).service()) {
-        ByteBuf frame = encodeForThisSession(matching, start, i);
-        if (!writer.awaitRoomFor(frame.readableBytes(), node.config.closeGrace)) {
-          frame.release();
-          if (!writer.isClosing()) {
-            slowConsumer();
-          }
-          return false;
-        }
-        synchronized (this) {
-          if (state != State.REPLAYING) {
-            frame.release();
-            return false;
-          }
-          if (!writer.sendEvents(frame, i - start, 0)) {
-            slowConsumer();
-            return false;
-          }
-          cursor = matching.get(i - 1).seq();
-          delivered += i - start;
-        }
-        start = i;
-      }
+    boolean sent =
+        Frames.forEachRun(
+            matching,
+            node.config.maxBatchEvents,
+            (from, to) -> {
+              ByteBuf frame = encodeForThisSession(matching, from, to);
+              if (!writer.awaitRoomFor(frame.readableBytes(), node.config.closeGrace)) {
+                frame.release();
+                if (!writer.isClosing()) {
+                  slowConsumer();
+                }
+                return false;
+              }
+              synchronized (this) {
+                if (state != State.REPLAYING) {
+                  frame.release();
+                  return false;
+                }
+                if (!writer.sendEvents(frame, to - from, 0)) {
+                  slowConsumer();
+                  return false;
+                }
+                cursor = matching.get(to - 1).seq();
+                delivered += to - from;
+              }
+              return true;
+            });
+    if (!sent) {
+      return false;
     }
     synchronized (this) {
       cursor = Math.max(cursor, page.get(page.size() - 1).seq());
@@ -401,28 +406,13 @@ final class StreamSession {
   }
 
   private void clientMessage(String text) {
-    String type = null;
-    String token = null;
-    try (JsonParser p = EnvelopeCodec.JSON.createParser(text)) {
-      if (p.nextToken() == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          p.nextToken();
-          switch (field) {
-            case "type" -> type = p.getValueAsString();
-            case "token" -> token = p.getValueAsString();
-            default -> p.skipChildren();
-          }
-        }
-      }
-    } catch (IOException e) {
+    ClientMessage m = ClientMessage.parse(text);
+    if (m == null) {
       writer.sendText(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "message is not valid JSON"));
-      return;
-    }
-    if ("refresh".equals(type)) {
-      refresh(token);
+    } else if ("refresh".equals(m.type())) {
+      refresh(m.token());
     } else {
-      writer.sendText(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "unknown message type " + type));
+      writer.sendText(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "unknown message type " + m.type()));
     }
   }
 
