@@ -64,7 +64,7 @@ median() { sort -g | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "%s (%s–%
   echo "# Benchmark suite $STAMP"
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); load generator on the same box."
-  echo "Command: \`RUNS=$RUNS CASES=\"$CASES\" RATE=$RATE DURATION=$DURATION infra/bench/suite.sh\` — median (min–max) of $RUNS runs."
+  echo "Command: \`RUNS=$RUNS CASES=\"$CASES\" RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP infra/bench/suite.sh\` — median (min–max) of $RUNS runs."
   echo
   echo "| target | connections | delivered/s | p50 ms | p99 ms | p99.9 ms | lost | dup | ooo | server CPU % | RSS KB/conn |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
