@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Admission limits and transport options, on a node configured with a tiny connection cap. */
+/**
+ * Admission limits, heartbeats and transport options, on a node with a tiny connection cap and a
+ * one-second heartbeat.
+ */
 class AdmissionIT extends StreamTestBase {
 
   @Override
   public Map<String, String> getProperties() {
     var props = new java.util.HashMap<>(super.getProperties());
     props.put("bellhop.stream.max-connections", "3");
+    props.put("bellhop.stream.heartbeat", "1s");
     return props;
   }
 
@@ -32,6 +36,21 @@ class AdmissionIT extends StreamTestBase {
           refused.closeReason.join().matches("\\{\"retryMs\":\\d+}"), refused.closeReason.join());
     } finally {
       open.forEach(StreamClient::close);
+    }
+  }
+
+  @Test
+  void pingsCarryTheCursorPastEventsTheFilterHides() {
+    String org = newOrg();
+    try (StreamClient guestOnly = subscribe(org, ",\"services\":[\"guest\"]")) {
+      long hidden = publish(List.of(event(org, "finance", 1), event(org, "staff", 2))).get(1);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      long seq = 0;
+      while (seq < hidden) {
+        assertTrue(System.nanoTime() < deadline, "pings never carried the cursor to " + hidden);
+        seq = ((Number) guestOnly.next("ping", WAIT).get("seq")).longValue();
+      }
+      guestOnly.assertNoEvents(java.time.Duration.ofMillis(200));
     }
   }
 

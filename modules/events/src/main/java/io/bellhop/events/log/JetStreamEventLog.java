@@ -8,15 +8,18 @@ import io.bellhop.events.Replay;
 import io.bellhop.events.Service;
 import io.bellhop.events.Tail;
 import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
 import io.nats.client.Dispatcher;
+import io.nats.client.FetchConsumeOptions;
+import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamSubscription;
+import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.PushSubscribeOptions;
+import io.nats.client.StreamContext;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
@@ -50,13 +53,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class JetStreamEventLog implements EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(JetStreamEventLog.class);
-  private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
   private static final Duration TAIL_HEARTBEAT = Duration.ofSeconds(1);
 
   private final Connection nats;
   private final JetStream js;
   private final JetStreamManagement jsm;
   private final EventLogConfig config;
+  private final StreamContext stream;
   private volatile String epoch;
 
   public JetStreamEventLog(Connection nats, EventLogConfig config) {
@@ -66,6 +69,7 @@ public final class JetStreamEventLog implements EventLog {
       this.js = nats.jetStream();
       this.jsm = nats.jetStreamManagement();
       this.epoch = epochOf(ensureStream());
+      this.stream = nats.getStreamContext(config.getStreamName());
     } catch (IOException | JetStreamApiException e) {
       throw new IllegalStateException(
           "cannot set up JetStream stream " + config.getStreamName(), e);
@@ -164,10 +168,9 @@ public final class JetStreamEventLog implements EventLog {
 
   @Override
   public Replay replay(String orgId, long afterSeq) {
-    String filter = config.getSubjectPrefix() + "." + orgId + ".*";
     ConsumerConfiguration cc =
         ConsumerConfiguration.builder()
-            .filterSubject(filter)
+            .filterSubject(config.getSubjectPrefix() + "." + orgId + ".*")
             .deliverPolicy(DeliverPolicy.ByStartSequence)
             .startSequence(afterSeq + 1)
             .ackPolicy(AckPolicy.None)
@@ -176,14 +179,7 @@ public final class JetStreamEventLog implements EventLog {
             .numReplicas(1)
             .build();
     try {
-      JetStreamSubscription sub =
-          js.subscribe(
-              filter,
-              PullSubscribeOptions.builder().stream(config.getStreamName())
-                  .configuration(cc)
-                  .build());
-      long pending = sub.getConsumerInfo().getNumPending();
-      return new PullReplay(sub, pending);
+      return new PullReplay(stream.createOrUpdateConsumer(cc));
     } catch (IOException | JetStreamApiException e) {
       throw new LogUnavailableException("cannot open replay for org " + orgId, e);
     }
@@ -259,29 +255,40 @@ public final class JetStreamEventLog implements EventLog {
     }
   }
 
-  /** Reads exactly the messages pending when the consumer was created, in batches. */
+  /**
+   * Reads an org's events with no-wait pulls: each pull returns at once with what the stream holds
+   * (up to the page size), so an empty pull means every event stored before the replay opened has
+   * been read. (The consumer's {@code num_pending} is not used: nats-server 2.9 can overcount it
+   * for filtered consumers, and a pull waiting for an event that does not exist stalls.)
+   */
   private final class PullReplay implements Replay {
-    private final JetStreamSubscription sub;
-    private long remaining;
+    private final ConsumerContext consumer;
+    private boolean done;
 
-    PullReplay(JetStreamSubscription sub, long pending) {
-      this.sub = sub;
-      this.remaining = pending;
+    PullReplay(ConsumerContext consumer) {
+      this.consumer = consumer;
     }
 
     @Override
     public List<EventEnvelope> next(int max) {
       var out = new ArrayList<EventEnvelope>();
-      while (out.isEmpty() && remaining > 0) {
-        List<Message> batch = sub.fetch((int) Math.min(max, remaining), FETCH_WAIT);
-        if (batch.isEmpty()) {
-          remaining = 0; // retention removed what was pending
-          break;
+      try {
+        while (out.isEmpty() && !done) {
+          FetchConsumer page =
+              consumer.fetch(FetchConsumeOptions.builder().maxMessages(max).noWait().build());
+          int read = 0;
+          Message m;
+          while ((m = page.nextMessage()) != null) {
+            read++;
+            decode(m).ifPresent(out::add);
+          }
+          done = read == 0;
         }
-        for (Message m : batch) {
-          remaining = Math.min(remaining - 1, m.metaData().pendingCount());
-          decode(m).ifPresent(out::add);
-        }
+      } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException e) {
+        throw new LogUnavailableException("replay read failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LogUnavailableException("replay interrupted", e);
       }
       return out;
     }
@@ -289,9 +296,9 @@ public final class JetStreamEventLog implements EventLog {
     @Override
     public void close() {
       try {
-        sub.unsubscribe();
-      } catch (RuntimeException e) {
-        LOG.debug("replay consumer already gone", e);
+        stream.deleteConsumer(consumer.getConsumerName());
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
+        LOG.debug("replay consumer already gone; it expires by itself", e);
       }
     }
   }
