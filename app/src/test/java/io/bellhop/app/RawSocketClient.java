@@ -83,17 +83,9 @@ final class RawSocketClient implements AutoCloseable {
   /** Reads frames until a text frame starts; returns whether it was compressed. */
   boolean nextTextFrameCompressed() throws IOException {
     while (true) {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = in.readUnsignedShort();
-      } else if (len == 127) {
-        len = in.readLong();
-      }
-      in.readFully(new byte[(int) len]);
-      if ((b0 & 0x0f) == 1) {
-        return (b0 & 0x40) != 0;
+      Frame f = readFrame();
+      if (f.opcode() == 1) {
+        return f.compressed();
       }
     }
   }
@@ -105,34 +97,43 @@ final class RawSocketClient implements AutoCloseable {
     var messages = new ArrayList<Map<String, Object>>();
     var text = new java.io.ByteArrayOutputStream();
     while (true) {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = in.readUnsignedShort();
-      } else if (len == 127) {
-        len = in.readLong();
-      }
-      byte[] payload = new byte[(int) len];
-      in.readFully(payload);
-      int opcode = b0 & 0x0f;
-      if (opcode == 8) {
-        closeCode = len >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+      Frame f = readFrame();
+      byte[] payload = f.payload();
+      if (f.opcode() == 8) {
+        closeCode = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
         closeReason =
-            len > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+            payload.length > 2
+                ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
+                : "";
         return messages;
       }
-      if (opcode == 1) {
-        lastFrameCompressed = (b0 & 0x40) != 0;
+      if (f.opcode() == 1) {
+        lastFrameCompressed = f.compressed();
       }
-      if ((opcode == 1 || opcode == 0) && !lastFrameCompressed) {
+      if ((f.opcode() == 1 || f.opcode() == 0) && !lastFrameCompressed) {
         text.write(payload);
-        if ((b0 & 0x80) != 0) {
+        if (f.fin()) {
           messages.add(StreamClient.parse(text.toString(StandardCharsets.UTF_8)));
           text.reset();
         }
       }
     }
+  }
+
+  private record Frame(int opcode, boolean fin, boolean compressed, byte[] payload) {}
+
+  private Frame readFrame() throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long len = b1 & 0x7f;
+    if (len == 126) {
+      len = in.readUnsignedShort();
+    } else if (len == 127) {
+      len = in.readLong();
+    }
+    byte[] payload = new byte[(int) len];
+    in.readFully(payload);
+    return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, (b0 & 0x40) != 0, payload);
   }
 
   private String readLine() throws IOException {

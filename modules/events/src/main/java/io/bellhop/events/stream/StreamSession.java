@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,20 +134,24 @@ final class StreamSession {
       state = State.AUTHENTICATING;
     }
     String token = h.token() != null ? h.token() : transportToken;
+    verifyThen(token, "token is missing, invalid or expired", p -> register(h, p));
+  }
+
+  /**
+   * Verifies a token off the event loop; refuses with 4001 when it is not valid, else runs {@code
+   * then} (whose {@link StreamRefusal} also ends the session).
+   */
+  private void verifyThen(String token, String failure, Consumer<Principal> then) {
     node.verifier
         .verify(token, request)
         .whenComplete(
             (p, error) -> {
               if (error != null) {
-                refuse(
-                    new StreamRefusal(
-                        CloseCode.UNAUTHORIZED,
-                        ErrorCode.UNAUTHORIZED,
-                        "token is missing, invalid or expired"));
+                refuse(new StreamRefusal(CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, failure));
                 return;
               }
               try {
-                register(h, p);
+                then.accept(p);
               } catch (StreamRefusal r) {
                 refuse(r);
               }
@@ -418,40 +423,27 @@ final class StreamSession {
 
   /** Swaps in a fresh token: same org, and rights still covering the current filter. */
   private void refresh(String token) {
-    node.verifier
-        .verify(token, request)
-        .whenComplete(
-            (p, error) -> {
-              if (error != null) {
-                refuse(
-                    new StreamRefusal(
-                        CloseCode.UNAUTHORIZED,
-                        ErrorCode.UNAUTHORIZED,
-                        "refresh token is invalid or expired"));
-                return;
-              }
-              synchronized (this) {
-                if (state == State.CLOSED) {
-                  return;
-                }
-                boolean sameOrg = p.orgId().equals(principal.orgId()) && p.maySubscribe();
-                boolean covers =
-                    p.seesAllProperties()
-                        || (filter.properties() != null
-                            && filter.properties().stream().allMatch(p::maySeeProperty));
-                if (!sameOrg || !covers) {
-                  refuse(
-                      new StreamRefusal(
-                          CloseCode.FORBIDDEN,
-                          ErrorCode.FORBIDDEN,
-                          "refreshed token does not cover this stream"));
-                  return;
-                }
-                principal = p;
-                writer.sendText(Frames.refreshed(p.expiresAt()));
-              }
-              scheduleExpiry();
-            });
+    verifyThen(token, "refresh token is invalid or expired", this::refreshed);
+  }
+
+  private void refreshed(Principal p) {
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      boolean sameOrg = p.orgId().equals(principal.orgId()) && p.maySubscribe();
+      boolean covers =
+          p.seesAllProperties()
+              || (filter.properties() != null
+                  && filter.properties().stream().allMatch(p::maySeeProperty));
+      if (!sameOrg || !covers) {
+        throw new StreamRefusal(
+            CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "refreshed token does not cover this stream");
+      }
+      principal = p;
+      writer.sendText(Frames.refreshed(p.expiresAt()));
+    }
+    scheduleExpiry();
   }
 
   private void scheduleExpiry() {
