@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Reads and writes event envelopes as JSON with jackson-core's streaming API. The payload is kept
@@ -64,7 +65,12 @@ public final class EnvelopeCodec {
    * message id it was published with, else one derived from {@code seq}.
    */
   public static EventEnvelope readStored(
-      byte[] body, String orgId, Service service, long seq, String storedAt, String messageId) {
+      byte[] body,
+      String orgId,
+      Service service,
+      long seq,
+      Supplier<String> storedAt,
+      String messageId) {
     DraftEvent d = readDrafts(body).get(0);
     String eventId =
         d.eventId() != null ? d.eventId() : messageId != null ? messageId : "seq-" + seq;
@@ -74,7 +80,7 @@ public final class EnvelopeCodec {
         d.type() != null ? d.type() : "unknown",
         orgId,
         d.propertyId(),
-        d.occurredAt() != null ? d.occurredAt() : storedAt,
+        d.occurredAt() != null ? d.occurredAt() : storedAt.get(),
         d.payload() != null ? d.payload() : "{}",
         seq);
   }

@@ -246,7 +246,7 @@ public final class JetStreamEventLog implements EventLog {
               orgId,
               service.get(),
               seq,
-              msg.metaData().timestamp().toInstant().toString(),
+              () -> msg.metaData().timestamp().toInstant().toString(),
               msg.hasHeaders() ? msg.getHeaders().getFirst("Nats-Msg-Id") : null));
     } catch (RuntimeException e) {
       LOG.warn(

@@ -2,6 +2,9 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.Service;
+import io.bellhop.platform.CloseCode;
+import io.bellhop.platform.ErrorCode;
+import io.bellhop.platform.Principal;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -17,6 +20,24 @@ record Filter(Set<Service> services, Set<String> properties) {
   Filter {
     services = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
     properties = properties == null ? null : Set.copyOf(properties);
+  }
+
+  /**
+   * The filter a principal gets for the requested services and optional property: the property must
+   * be one the token allows (else 4003); without one, a user who is not {@code org_admin} is
+   * narrowed to the token's properties.
+   */
+  static Filter of(Set<Service> services, Principal p, String requestedProperty) {
+    if (requestedProperty != null) {
+      if (!p.maySeeProperty(requestedProperty)) {
+        throw new StreamRefusal(
+            CloseCode.FORBIDDEN,
+            ErrorCode.FORBIDDEN,
+            "property " + requestedProperty + " is not in the token");
+      }
+      return new Filter(services, Set.of(requestedProperty));
+    }
+    return new Filter(services, p.seesAllProperties() ? null : p.propertyIds());
   }
 
   boolean matches(EventEnvelope e) {

@@ -2,7 +2,6 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.LogPosition;
-import io.bellhop.events.Replay;
 import io.bellhop.events.Service;
 import io.bellhop.events.log.LogUnavailableException;
 import io.bellhop.platform.CloseCode;
@@ -14,9 +13,7 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -163,7 +160,7 @@ final class StreamSession {
       throw new StreamRefusal(
           CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "publisher tokens cannot subscribe");
     }
-    Filter f = new Filter(h.services(), allowedProperties(p, h.propertyId()));
+    Filter f = Filter.of(h.services(), p, h.propertyId());
     synchronized (this) {
       if (state != State.AUTHENTICATING) {
         return;
@@ -176,19 +173,6 @@ final class StreamSession {
     }
     scheduleExpiry();
     node.blocking.execute(() -> start(h));
-  }
-
-  private static Set<String> allowedProperties(Principal p, String requested) {
-    if (requested != null) {
-      if (!p.maySeeProperty(requested)) {
-        throw new StreamRefusal(
-            CloseCode.FORBIDDEN,
-            ErrorCode.FORBIDDEN,
-            "property " + requested + " is not in the token");
-      }
-      return Set.of(requested);
-    }
-    return p.seesAllProperties() ? null : p.propertyIds();
   }
 
   /** Reads the log position, acks, then replays or goes live. Runs on a blocking thread. */
@@ -220,7 +204,7 @@ final class StreamSession {
           h.lastSeq(),
           resume);
       if (resume) {
-        replay();
+        SessionReplay.run(this, node.log, node.config, node.metrics);
       }
     } catch (LogUnavailableException | IllegalStateException e) {
       // IllegalStateException: jnats' way of saying the connection is closed or reconnecting.
@@ -238,90 +222,54 @@ final class StreamSession {
     }
   }
 
-  /**
-   * Sends every matching event after the cursor, frame by frame with back-pressure (waiting for the
-   * client to take each frame rather than cutting it), then switches to live. If the held live
-   * batches overflowed meanwhile, replays again from where it got to.
-   */
-  private void replay() {
-    while (true) {
-      long from;
-      synchronized (this) {
-        if (state != State.REPLAYING) {
-          return;
-        }
-        from = cursor;
-      }
-      try (Replay r = node.log.replay(principal.orgId(), from)) {
-        List<EventEnvelope> page;
-        while (!(page = r.next(node.config.replayPageSize)).isEmpty()) {
-          if (!sendReplayed(page)) {
-            return;
-          }
-        }
-      }
-      synchronized (this) {
-        if (state != State.REPLAYING) {
-          return;
-        }
-        if (heldOverflow) {
-          releaseHeld();
-          continue;
-        }
-        goLive();
-        return;
-      }
-    }
+  /** The cursor a replay continues from, or -1 once the session is no longer replaying. */
+  synchronized long replayFrom() {
+    return state == State.REPLAYING ? cursor : -1;
   }
 
-  /** Sends one page of replayed events; false once the session is closed or cut. */
-  private boolean sendReplayed(List<EventEnvelope> page) {
-    var matching = new ArrayList<EventEnvelope>(page.size());
-    for (EventEnvelope e : page) {
-      if (filter.matches(e)) {
-        matching.add(e);
-      }
-    }
-    boolean sent =
-        Frames.forEachRun(
-            matching,
-            node.config.maxBatchEvents,
-            (from, to) -> {
-              ByteBuf frame = encodeForThisSession(matching, from, to);
-              if (!writer.awaitRoomFor(frame.readableBytes(), node.config.closeGrace)) {
-                frame.release();
-                if (!writer.isClosing()) {
-                  slowConsumer();
-                }
-                return false;
-              }
-              synchronized (this) {
-                if (state != State.REPLAYING) {
-                  frame.release();
-                  return false;
-                }
-                if (!writer.sendEvents(frame, to - from, 0)) {
-                  slowConsumer();
-                  return false;
-                }
-                cursor = matching.get(to - 1).seq();
-                delivered += to - from;
-              }
-              return true;
-            });
-    if (!sent) {
+  /** Queues one replayed frame ending at {@code lastSeq}; false once closed, replaced or cut. */
+  synchronized boolean sendReplayed(ByteBuf frame, int events, long lastSeq) {
+    if (state != State.REPLAYING) {
+      frame.release();
       return false;
     }
-    synchronized (this) {
-      cursor = Math.max(cursor, page.get(page.size() - 1).seq());
+    if (!writer.sendEvents(frame, events, 0)) {
+      slowConsumer();
+      return false;
     }
-    replayed += matching.size();
-    node.metrics.replayed(matching.size());
+    cursor = lastSeq;
+    delivered += events;
     return true;
   }
 
+  /** A replay page up to {@code seq} is done ({@code events} of it matched the filter). */
+  synchronized void replayedThrough(long seq, int events) {
+    cursor = Math.max(cursor, seq);
+    replayed += events;
+  }
+
+  /**
+   * Ends a replay pass: goes live and returns true, or — if live batches overflowed while it ran —
+   * drops them and returns false, so the replay runs again from the cursor.
+   */
+  synchronized boolean finishReplay() {
+    if (state != State.REPLAYING) {
+      return true;
+    }
+    if (heldOverflow) {
+      releaseHeld();
+      return false;
+    }
+    goLive();
+    return true;
+  }
+
+  SessionWriter writer() {
+    return writer;
+  }
+
   /** Encodes (and compresses, if negotiated) a frame for this session alone: replay, trimming. */
-  private ByteBuf encodeForThisSession(List<EventEnvelope> events, int from, int to) {
+  ByteBuf encodeForThisSession(List<EventEnvelope> events, int from, int to) {
     ByteBuf plain = Frames.events(events, from, to);
     if (!compressed) {
       return plain;
@@ -483,7 +431,7 @@ final class StreamSession {
     }
   }
 
-  private void slowConsumer() {
+  void slowConsumer() {
     node.metrics.slowConsumer();
     close(CloseCode.SLOW_CONSUMER, "{\"retryMs\":" + node.retryHintMillis(250, 2_000) + "}");
   }

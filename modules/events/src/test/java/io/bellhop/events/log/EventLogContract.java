@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +131,7 @@ abstract class EventLogContract {
   void tailDeliversEveryLaterEventOnceInOrder() throws Exception {
     String org = newOrg();
     var seen = new CopyOnWriteArrayList<EventEnvelope>();
+    var fifty = new CountDownLatch(50);
     long before =
         log()
             .append(List.of(event(org, Service.REPORTS, null, 0)))
@@ -142,6 +144,7 @@ abstract class EventLogContract {
                 (e, at) -> {
                   if (e.orgId().equals(org)) {
                     seen.add(e);
+                    fifty.countDown();
                   }
                 })) {
       var expected = new ArrayList<Long>();
@@ -153,10 +156,7 @@ abstract class EventLogContract {
                 .get(0)
                 .seq());
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (seen.size() < 50 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      assertTrue(fifty.await(10, TimeUnit.SECONDS), "tail delivered " + seen.size() + " of 50");
       assertEquals(expected, seen.stream().map(EventEnvelope::seq).toList());
       assertTrue(seen.get(0).seq() > before);
     }
