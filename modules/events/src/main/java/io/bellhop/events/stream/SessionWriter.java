@@ -80,10 +80,6 @@ final class SessionWriter {
     channel.eventLoop().execute(() -> channel.writeAndFlush(textFrame(payload)));
   }
 
-  boolean deflate() {
-    return deflate;
-  }
-
   /** RSV1 marks a compressed message; Netty's own deflate encoder passes such frames through. */
   private TextWebSocketFrame textFrame(ByteBuf payload) {
     return deflate
