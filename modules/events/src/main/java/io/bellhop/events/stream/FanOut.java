@@ -2,6 +2,7 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
+import io.bellhop.platform.CloseCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +72,18 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
         continue;
       }
       for (Map.Entry<Filter, Set<StreamSession>> group : groups.entrySet()) {
-        routeToGroup(org.getValue(), group.getKey(), group.getValue());
+        try {
+          routeToGroup(org.getValue(), group.getKey(), group.getValue());
+        } catch (RuntimeException e) {
+          // These sessions may have missed events of this round; the shard's processedSeq is
+          // about to move past them, so a ping must never reach them again. Closing (1011) makes
+          // them resume from the last seq they actually got: nothing is lost.
+          LOG.error(
+              "routing to {} sessions of org {} failed", group.getValue().size(), org.getKey(), e);
+          for (StreamSession s : group.getValue()) {
+            s.close(CloseCode.INTERNAL_ERROR, "{\"retryMs\":1000}");
+          }
+        }
       }
     }
   }
