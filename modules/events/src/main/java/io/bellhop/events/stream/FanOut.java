@@ -28,11 +28,13 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
   private static final int DRAIN_MAX = 4096;
 
   private final Hub hub;
+  private final OrgSignals signals;
   private final int maxBatchEvents;
   private final Shard[] shards;
 
-  FanOut(Hub hub, int shardCount, int maxBatchEvents) {
+  FanOut(Hub hub, OrgSignals signals, int shardCount, int maxBatchEvents) {
     this.hub = hub;
+    this.signals = signals;
     this.maxBatchEvents = maxBatchEvents;
     this.shards = new Shard[shardCount];
     for (int i = 0; i < shardCount; i++) {
@@ -67,6 +69,7 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
       byOrg.computeIfAbsent(r.event.orgId(), o -> new ArrayList<>()).add(r);
     }
     for (Map.Entry<String, List<Routed>> org : byOrg.entrySet()) {
+      signals.signal(org.getKey());
       Map<Filter, Set<StreamSession>> groups = hub.groups(org.getKey());
       if (groups == null) {
         continue;

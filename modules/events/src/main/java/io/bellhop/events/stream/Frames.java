@@ -67,6 +67,30 @@ final class Frames {
     return true;
   }
 
+  /**
+   * The long-poll answer: {@code {"type":"poll","seq":..,"epoch":..,"recovered":..,"events":[..]}}
+   * with every event's wire envelope, in seq order.
+   */
+  static byte[] poll(List<EventEnvelope> events, long seq, String epoch, boolean recovered) {
+    var out = new java.io.ByteArrayOutputStream(256 + 300 * events.size());
+    try (JsonGenerator g = EnvelopeCodec.JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeStringField("type", "poll");
+      g.writeNumberField("seq", seq);
+      g.writeStringField("epoch", epoch);
+      g.writeBooleanField("recovered", recovered);
+      g.writeArrayFieldStart("events");
+      for (EventEnvelope e : events) {
+        EnvelopeCodec.writeWire(g, e);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   static String ack(long seq, String epoch, boolean recovered, String sessionId, long heartbeatMs) {
     return "{\"type\":\"ack\",\"seq\":"
         + seq

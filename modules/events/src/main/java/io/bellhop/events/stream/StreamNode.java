@@ -36,6 +36,7 @@ class StreamNode implements GracefulShutdownCapable {
   final StreamConfig config;
   final StreamMetrics metrics;
   final Hub hub = new Hub();
+  final OrgSignals signals = new OrgSignals();
   final FanOut fanOut;
   final ExecutorService blocking;
   private final Tail tail;
@@ -50,7 +51,7 @@ class StreamNode implements GracefulShutdownCapable {
     this.verifier = verifier;
     this.config = config;
     this.metrics = metrics;
-    this.fanOut = new FanOut(hub, config.fanOutShards, config.maxBatchEvents);
+    this.fanOut = new FanOut(hub, signals, config.fanOutShards, config.maxBatchEvents);
     var threads = new AtomicInteger();
     this.blocking =
         Executors.newFixedThreadPool(
