@@ -2,7 +2,6 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.LogPosition;
-import io.bellhop.events.Replay;
 import io.bellhop.events.Service;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
@@ -23,7 +22,6 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import jakarta.inject.Named;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -166,22 +164,10 @@ final class PollController {
 
     /** Matching events after the cursor (at most {@link #MAX_EVENTS}); advances the cursor. */
     private List<EventEnvelope> readAfterCursor() {
-      var out = new ArrayList<EventEnvelope>();
-      try (Replay r = node.log.replay(orgId, cursor)) {
-        List<EventEnvelope> page;
-        while (out.isEmpty() && !(page = r.next(node.config.replayPageSize)).isEmpty()) {
-          for (EventEnvelope e : page) {
-            if (out.size() == MAX_EVENTS) {
-              break;
-            }
-            cursor = e.seq();
-            if (filter.matches(e)) {
-              out.add(e);
-            }
-          }
-        }
-      }
-      return out;
+      CursorRead read =
+          CursorRead.after(node.log, orgId, filter, cursor, node.config.replayPageSize, MAX_EVENTS);
+      cursor = read.cursor();
+      return read.events();
     }
 
     private void answer(List<EventEnvelope> events, boolean recovered) {

@@ -52,7 +52,7 @@ final class RolloutController {
     return new Rollout(
         streaming,
         streaming ? "websocket" : "none",
-        streaming ? List.of("websocket", "poll") : List.of(),
+        streaming ? List.of("websocket", "sse", "poll") : List.of(),
         streaming ? streamed : List.of(),
         streaming ? legacy : allServices(),
         percent,
