@@ -6,7 +6,6 @@ import io.bellhop.events.Service;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
-import io.bellhop.platform.TokenVerifier;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -56,13 +55,7 @@ final class PollController {
       @Nullable @QueryValue Long lastSeq,
       @Nullable @QueryValue String epoch,
       @QueryValue(defaultValue = "25000") long waitMs) {
-    Principal p = TokenVerifier.toPrincipal(authentication);
-    if (!p.maySubscribe()) {
-      throw new StreamRefusal(
-          io.bellhop.platform.CloseCode.FORBIDDEN,
-          ErrorCode.FORBIDDEN,
-          "publisher tokens cannot subscribe");
-    }
+    Principal p = FallbackRequests.subscriber(authentication);
     var poll =
         new Poll(
             p.orgId(),
@@ -77,9 +70,7 @@ final class PollController {
 
   @Error(exception = StreamRefusal.class)
   HttpResponse<ErrorBody> refused(StreamRefusal r) {
-    HttpStatus status =
-        r.error == ErrorCode.FORBIDDEN ? HttpStatus.FORBIDDEN : HttpStatus.BAD_REQUEST;
-    return HttpResponse.<ErrorBody>status(status).body(ErrorBody.of(r.error, r.getMessage()));
+    return FallbackRequests.refusal(r);
   }
 
   static Set<Service> parseServices(String csv) {

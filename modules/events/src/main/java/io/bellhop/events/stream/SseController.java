@@ -2,12 +2,9 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.LogPosition;
 import io.bellhop.platform.ErrorBody;
-import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
-import io.bellhop.platform.TokenVerifier;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
@@ -51,13 +48,7 @@ final class SseController {
       @Nullable @QueryValue Long lastSeq,
       @Nullable @QueryValue String epoch,
       @Nullable @Header("Last-Event-ID") String lastEventId) {
-    Principal p = TokenVerifier.toPrincipal(authentication);
-    if (!p.maySubscribe()) {
-      throw new StreamRefusal(
-          io.bellhop.platform.CloseCode.FORBIDDEN,
-          ErrorCode.FORBIDDEN,
-          "publisher tokens cannot subscribe");
-    }
+    Principal p = FallbackRequests.subscriber(authentication);
     Filter filter = Filter.of(PollController.parseServices(services), p, propertyId);
     String cursorEpoch = epoch;
     Long cursorSeq = lastSeq;
@@ -79,9 +70,7 @@ final class SseController {
 
   @Error(exception = StreamRefusal.class)
   HttpResponse<ErrorBody> refused(StreamRefusal r) {
-    HttpStatus status =
-        r.error == ErrorCode.FORBIDDEN ? HttpStatus.FORBIDDEN : HttpStatus.BAD_REQUEST;
-    return HttpResponse.<ErrorBody>status(status).body(ErrorBody.of(r.error, r.getMessage()));
+    return FallbackRequests.refusal(r);
   }
 
   /** The first event of a feed: what the socket's ack says. */
