@@ -97,6 +97,15 @@ else
   packages+=(openjdk-17-jdk-headless)
 fi
 
+# Node 18+ and npm build and test the browser client (modules/web-client).
+node_major=$(node --version 2>/dev/null | sed -n 's/^v\([0-9]*\).*/\1/p')
+if [[ -n $node_major && $node_major -ge 18 ]] && command -v npm >/dev/null 2>&1; then
+  say "node: present (v$node_major, npm $(npm --version 2>/dev/null))"
+else
+  say "node: missing or older than 18, will install nodejs and npm"
+  packages+=(nodejs npm)
+fi
+
 if ((${#packages[@]} == 0)); then
   say "all present, nothing to do"
   exit 0
