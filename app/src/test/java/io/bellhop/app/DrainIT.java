@@ -4,16 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.testing.TestServices;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +41,6 @@ class DrainIT {
     try (var s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Path log = Files.createTempFile("bellhop-drain", ".log");
     var props = TestServices.get().properties();
     var pb =
         new ProcessBuilder(
@@ -45,15 +48,15 @@ class DrainIT {
                 "-cp",
                 System.getProperty("java.class.path"),
                 Application.class.getName())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+            .redirectErrorStream(true);
     pb.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
     pb.environment().put("NATS_ADDRESSES", props.get("nats.default.addresses"));
     pb.environment().put("JDBC_URL", props.get("datasources.default.url"));
     pb.environment().put("JDBC_USER", props.get("datasources.default.username"));
     pb.environment().put("JDBC_PASSWORD", props.get("datasources.default.password"));
     app = pb.start();
-    awaitHealthy(port, log);
+    var log = new ProcessLog(app);
+    log.await("Server Running", Duration.ofSeconds(60));
 
     String org = "org-drain";
     var clients = new ArrayList<StreamClient>();
@@ -64,33 +67,61 @@ class DrainIT {
       c.next("ack", Duration.ofSeconds(15));
       clients.add(c);
     }
-    app.destroy(); // SIGTERM
+    app.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
     for (StreamClient c : clients) {
       assertEquals(1012, c.awaitClose(Duration.ofSeconds(20)));
       assertTrue(c.closeReason.join().contains("retryMs"), c.closeReason.join());
     }
     assertTrue(app.waitFor(30, TimeUnit.SECONDS), "process did not exit after SIGTERM");
-    assertTrue(
-        Files.readString(log).contains("draining 3 stream connections"), Files.readString(log));
+    log.await("draining 3 stream connections", Duration.ofSeconds(5));
   }
 
-  private static void awaitHealthy(int port, Path log) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r =
-            StreamClient.HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
+  /** The child's output, read as it comes; lets a test wait for a line instead of polling. */
+  private static final class ProcessLog {
+    private final StringBuffer text = new StringBuffer();
+    private final List<Map.Entry<String, CompletableFuture<Void>>> waiters = new ArrayList<>();
+
+    ProcessLog(Process process) {
+      var reader =
+          new Thread(
+              () -> {
+                try (var lines =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = lines.readLine()) != null) {
+                    text.append(line).append('\n');
+                    synchronized (waiters) {
+                      for (var w : waiters) {
+                        if (line.contains(w.getKey())) {
+                          w.getValue().complete(null);
+                        }
+                      }
+                    }
+                  }
+                } catch (IOException ended) {
+                  // the process is gone
+                }
+              },
+              "drain-it-log");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    void await(String fragment, Duration timeout) throws Exception {
+      var seen = new CompletableFuture<Void>();
+      synchronized (waiters) {
+        if (text.indexOf(fragment) >= 0) {
           return;
         }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
+        waiters.add(Map.entry(fragment, seen));
       }
-      Thread.sleep(200);
+      try {
+        seen.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError("no \"" + fragment + "\" within " + timeout + ":\n" + text);
+      }
     }
-    throw new AssertionError("app did not become healthy:\n" + Files.readString(log));
   }
 
   private static String javaBinary() {

@@ -143,10 +143,6 @@ final class SessionWriter {
     return now == 0 || now + size <= maxQueuedBytes;
   }
 
-  long queuedBytes() {
-    return queued.get();
-  }
-
   private void written(int size) {
     queued.addAndGet(-size);
     wake();

@@ -85,20 +85,12 @@ final class StreamSession {
         this::handshakeDeadline, node.config.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  String id() {
-    return id;
-  }
-
   String orgId() {
     return principal.orgId();
   }
 
   Filter filter() {
     return filter;
-  }
-
-  boolean compressed() {
-    return compressed;
   }
 
   synchronized State state() {
