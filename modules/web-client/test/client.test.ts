@@ -32,7 +32,9 @@ function harness() {
   const timers: { fn: () => void; ms: number }[] = [];
   const store = new MemoryCursorStore();
   const client = new RealtimeClient({
-    url: "ws://test/v2/realtime/stream",
+    baseUrl: "http://test",
+    useConfig: false,
+    shareAcrossTabs: false,
     orgId: "org-1",
     token: () => "t.e30.s",
     services: ["finance"],

@@ -1,0 +1,263 @@
+import type { Cursor } from "./cursorStore.js";
+
+/** One event as Bellhop delivers it. */
+export interface EventEnvelope {
+  eventId: string;
+  service: string;
+  type: string;
+  orgId: string;
+  propertyId?: string;
+  occurredAt: string;
+  payload: unknown;
+  seq: number;
+}
+
+export type TransportName = "websocket" | "sse" | "poll";
+
+/** What every transport hands the client: the socket's frames (docs/protocol.md). */
+export interface ServerFrame {
+  type: "ack" | "event" | "ping";
+  seq: number;
+  epoch?: string;
+  recovered?: boolean;
+  events?: EventEnvelope[];
+}
+
+export interface TransportRequest {
+  /** Origin of the Bellhop server, e.g. https://realtime.example.com ("" = this page's origin). */
+  baseUrl: string;
+  token: string;
+  services?: string[];
+  propertyId?: string | number;
+  cursor?: Cursor;
+}
+
+export interface TransportSink {
+  frame(frame: ServerFrame): void;
+  /** Called once, when the transport ends for any reason other than close(). */
+  closed(code: number, reason: string): void;
+}
+
+export interface Transport {
+  close(): void;
+  /** A fresh token for the running connection (socket) or the next request (HTTP). */
+  refresh(token: string): void;
+}
+
+/** The part of the browser's WebSocket the client uses; injectable for tests and other runtimes. */
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+}
+
+export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** Close code for an HTTP refusal, so the HTTP transports share the socket's close-code table. */
+export function closeCodeForStatus(status: number): number {
+  switch (status) {
+    case 400:
+      return 4400;
+    case 401:
+      return 4001;
+    case 403:
+      return 4003;
+    case 429:
+      return 4429;
+    case 503:
+      return 1013;
+    default:
+      return 1011;
+  }
+}
+
+/** The socket: `{token, services, filters, lastSeq, epoch}` handshake, then the server's frames. */
+export function openWebSocket(
+  req: TransportRequest,
+  sink: TransportSink,
+  createSocket: (url: string) => SocketLike,
+): Transport {
+  const socket = createSocket(realtimeUrl(req.baseUrl, "stream").replace(/^http/, "ws"));
+  let done = false;
+  socket.onopen = () => socket.send(JSON.stringify(handshake(req)));
+  socket.onmessage = (ev) => {
+    const frame = parse(String(ev.data));
+    if (frame && !done) sink.frame(frame);
+  };
+  socket.onclose = (ev) => {
+    if (done) return;
+    done = true;
+    sink.closed(ev.code, ev.reason);
+  };
+  return {
+    close() {
+      done = true;
+      socket.close(1000, "client stopped");
+    },
+    refresh(token) {
+      socket.send(JSON.stringify({ type: "refresh", token }));
+    },
+  };
+}
+
+function handshake(req: TransportRequest): Record<string, unknown> {
+  const h: Record<string, unknown> = { token: req.token, version: 1 };
+  if (req.services) h.services = req.services;
+  if (req.propertyId !== undefined) h.filters = { propertyId: req.propertyId };
+  if (req.cursor) {
+    h.lastSeq = req.cursor.seq;
+    h.epoch = req.cursor.epoch;
+  }
+  return h;
+}
+
+/**
+ * Server-Sent Events read with fetch rather than EventSource: fetch can send the token in a
+ * header and sees the HTTP status, so a refusal maps to the same terminal close codes as the socket.
+ * Reconnects are the client's (with its backoff and cursor), not the browser's.
+ */
+export function openSse(req: TransportRequest, sink: TransportSink, fetchFn: FetchLike): Transport {
+  const abort = new AbortController();
+  let done = false;
+  const finish = (code: number, reason: string) => {
+    if (done) return;
+    done = true;
+    abort.abort();
+    sink.closed(code, reason);
+  };
+  (async () => {
+    const res = await fetchFn(realtimeUrl(req.baseUrl, "sse", query(req)), {
+      headers: { Authorization: `Bearer ${req.token}`, Accept: "text/event-stream" },
+      cache: "no-store",
+      signal: abort.signal,
+    });
+    if (!res.ok || !res.body) {
+      finish(closeCodeForStatus(res.status), await res.text().catch(() => ""));
+      return;
+    }
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      buffer += value.replace(/\r\n?/g, "\n");
+      let end: number;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block
+          .split("\n")
+          .filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(line.startsWith("data: ") ? 6 : 5))
+          .join("\n");
+        const frame = data ? parse(data) : undefined;
+        if (frame && !done) sink.frame(frame);
+      }
+    }
+    finish(1006, "event stream ended");
+  })().catch((e) => finish(1006, String(e)));
+  return {
+    close() {
+      done = true;
+      abort.abort();
+    },
+    refresh() {
+      // The running response stays authorised; the next connect asks for a fresh token.
+    },
+  };
+}
+
+/**
+ * Long-poll: `GET /poll?lastSeq&epoch&waitMs` in a loop. The first answer becomes an `ack`, each
+ * later one an `event` frame (or a `ping` when it carried no events), so the client sees the
+ * same frames as on the socket.
+ */
+export function openPoll(
+  req: TransportRequest,
+  sink: TransportSink,
+  fetchFn: FetchLike,
+  waitMs = 25_000,
+): Transport {
+  const abort = new AbortController();
+  let done = false;
+  let token = req.token;
+  let cursor = req.cursor;
+  const finish = (code: number, reason: string) => {
+    if (done) return;
+    done = true;
+    abort.abort();
+    sink.closed(code, reason);
+  };
+  (async () => {
+    let acked = false;
+    while (!done) {
+      const params = query({ ...req, cursor });
+      params.set("waitMs", String(waitMs));
+      const res = await fetchFn(realtimeUrl(req.baseUrl, "poll", params), {
+        headers: { Authorization: `Bearer ${token}` },
+        cache: "no-store",
+        signal: abort.signal,
+      });
+      if (!res.ok) {
+        finish(closeCodeForStatus(res.status), await res.text().catch(() => ""));
+        return;
+      }
+      const body = (await res.json()) as {
+        seq: number;
+        epoch: string;
+        recovered: boolean;
+        events: EventEnvelope[];
+      };
+      if (done) return;
+      if (!acked || !body.recovered) {
+        const from = body.recovered && cursor ? cursor.seq : body.seq;
+        sink.frame({ type: "ack", seq: from, epoch: body.epoch, recovered: body.recovered });
+        acked = true;
+      }
+      if (body.events.length > 0) {
+        sink.frame({ type: "event", seq: body.seq, events: body.events });
+      } else {
+        sink.frame({ type: "ping", seq: body.seq });
+      }
+      cursor = { seq: body.seq, epoch: body.epoch };
+    }
+  })().catch((e) => finish(1006, String(e)));
+  return {
+    close() {
+      done = true;
+      abort.abort();
+    },
+    refresh(fresh) {
+      token = fresh;
+    },
+  };
+}
+
+function query(req: TransportRequest): URLSearchParams {
+  const params = new URLSearchParams();
+  if (req.services) params.set("services", req.services.join(","));
+  if (req.propertyId !== undefined) params.set("propertyId", String(req.propertyId));
+  if (req.cursor) {
+    params.set("lastSeq", String(req.cursor.seq));
+    params.set("epoch", req.cursor.epoch);
+  }
+  return params;
+}
+
+/** `${baseUrl}/v2/realtime/${path}`, with query parameters when given. */
+export function realtimeUrl(baseUrl: string, path: string, params?: URLSearchParams): string {
+  const base = baseUrl || (typeof location !== "undefined" ? location.origin : "");
+  const qs = params && [...params.keys()].length > 0 ? `?${params}` : "";
+  return `${base.replace(/\/$/, "")}/v2/realtime/${path}${qs}`;
+}
+
+function parse(text: string): ServerFrame | undefined {
+  try {
+    const frame = JSON.parse(text);
+    return frame && typeof frame.type === "string" ? (frame as ServerFrame) : undefined;
+  } catch {
+    return undefined;
+  }
+}
