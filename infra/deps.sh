@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Bellhop needs on a Debian 12 machine, only when missing:
-#   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17.
+#   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17, Node 18+ with npm, Chromium.
 # Idempotent; when everything is present it only checks (no apt-get update).
 set -euo pipefail
 
@@ -106,6 +106,15 @@ else
   packages+=(nodejs npm)
 fi
 
+# Debian's Chromium runs the browser end-to-end tests (playwright-core drives it; it cannot
+# download its own browser here).
+if command -v chromium >/dev/null 2>&1; then
+  say "chromium: present ($(command -v chromium))"
+else
+  say "chromium: missing, will install"
+  packages+=(chromium)
+fi
+
 if ((${#packages[@]} == 0)); then
   say "all present, nothing to do"
   exit 0
@@ -124,4 +133,5 @@ major=$(java_major)
 if [[ -z $major || $major -lt 17 ]] || ! has_javac; then
   die "java on PATH is ${major:-missing} after installing openjdk-17-jdk-headless; select it with: update-alternatives --config java (and javac)"
 fi
+command -v chromium >/dev/null 2>&1 || die "chromium still missing after install"
 say "installed: ${packages[*]} (nats-server at $nats, PostgreSQL at $pg_bin, java $major)"

@@ -290,11 +290,12 @@ export class RealtimeClient {
 
   /** Follower side: what the leader relayed. */
   private relayed(msg: Relay): void {
-    if (this.tabs?.isLeader) return;
     if (msg.kind === "events") {
+      // Taken even by a tab that still thinks it leads (it hung and its lock was stolen, and it has
+      // not run far enough to learn it): de-duplication makes the overlap harmless.
       this.advance(msg.cursor, false);
       this.deliver(msg.events.filter((e) => this.dedup.firstTime(e.orgId, e.eventId)));
-    } else {
+    } else if (!this.tabs?.isLeader) {
       if (msg.health.cursor) this.advance(msg.health.cursor, false);
       const { role: _leaderRole, cursor: _leaderCursor, ...rest } = msg.health;
       this.setHealth({ ...rest, role: "follower", state: this.running ? rest.state : "stopped" });

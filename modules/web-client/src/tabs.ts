@@ -2,8 +2,11 @@
  * Leader election between the tabs of one browser, per org: the tab holding the Web Lock
  * `bellhop:<orgId>` runs the connection and relays what it receives over a BroadcastChannel of the
  * same name. A closed tab releases its lock at once, so the next tab in the lock's queue leads. A
- * frozen or hung leader keeps its lock but stops answering: a follower that hears nothing for
- * `silenceMs` probes, and when the probe goes unanswered for `probeMs` it steals the lock.
+ * hung leader (a long task, a paused debugger, a frozen page) keeps its lock but stops answering:
+ * a follower that hears nothing for `silenceMs` probes, and when the probe goes unanswered for
+ * `probeMs` it steals the lock. The old leader learns it lost the lock from its rejected lock
+ * request as soon as it runs again, and only then; a message from the new leader that it handles
+ * first is not taken as proof, so a waking tab never knocks out the tab that replaced it.
  */
 
 /** The parts of navigator.locks this uses; injectable for tests. */
@@ -146,11 +149,6 @@ export class TabGroup {
         break;
       case "alive":
       case "relay":
-        if (this.held) {
-          // Another tab leads: ours was stolen while this one was frozen. Yield.
-          this.stepDown();
-          if (this.joined && !this.queued) this.queue(false);
-        }
         this.lastHeard = this.now();
         this.probedAt = undefined;
         if (msg.kind === "relay") this.hooks.message(msg.data);
