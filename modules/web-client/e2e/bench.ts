@@ -2,10 +2,10 @@
  * Browser-side figures, measured in headless Chromium against a real Bellhop node, NATS and
  * PostgreSQL (stack.ts):
  *   - publish→render latency through each transport (WebSocket, SSE, long-poll);
- *   - leader hand-over time when the leader tab closes, and when it freezes;
+ *   - leader hand-over time when the leader tab closes, and when it hangs;
  *   - bytes on the wire per event over the WebSocket, with and without permessage-deflate.
  * Usage (from modules/web-client, after ./build.sh and an app build):
- *   node dist/e2e/bench.js [--runs 3] [--events 300] [--rate 20]
+ *   node dist/e2e/bench.js [--runs 3] [--events 300] [--rate 20] [--sections latency,handover,bytes]
  * Prints a Markdown report and writes it to bench/results/browser-<timestamp>.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -22,10 +22,16 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+function listArg(name: string, fallback: string[]): string[] {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1].split(",") : fallback;
+}
+
 const RUNS = arg("runs", 3);
 const EVENTS = arg("events", 300);
 const RATE = arg("rate", 20);
 const HANDOVERS = arg("handovers", 5);
+const SECTIONS = listArg("sections", ["latency", "handover", "bytes"]);
 
 let org = 0;
 const freshOrg = () => `org-bench-${process.pid}-${++org}`;
@@ -80,20 +86,32 @@ function summary(values: number[]): string {
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
 /** Publishes EVENTS events one per request at RATE/s; returns per-event publish→render ms. */
-async function latencyRun(node: AppNode, browser: Browser, transport: string): Promise<{ p50: number; p99: number; lost: number }> {
+interface LatencyRun {
+  p50: number;
+  p99: number;
+  lost: number;
+  /** The publisher's own request → durable acknowledgement: the floor under every transport. */
+  ackP50: number;
+  ackP99: number;
+}
+
+async function latencyRun(node: AppNode, browser: Browser, transport: string): Promise<LatencyRun> {
   const orgId = freshOrg();
   const page = await openConsole(browser, node.url, orgId, transport);
   try {
     await waitLive(page, transport);
+    await node.token(orgId, "publisher", "e2e-publisher"); // minted before the clock starts
     const publishedAt = new Map<string, number>();
     const start = Date.now();
     const inFlight: Promise<unknown>[] = [];
+    const acks: number[] = [];
     for (let i = 0; i < EVENTS; i++) {
       const due = start + (i * 1000) / RATE;
       if (due > Date.now()) await sleep(due - Date.now());
       const e = event(i);
-      publishedAt.set(e.eventId, Date.now());
-      inFlight.push(node.publish(orgId, [e]));
+      const sentAt = Date.now();
+      publishedAt.set(e.eventId, sentAt);
+      inFlight.push(node.publish(orgId, [e]).then(() => acks.push(Date.now() - sentAt)));
     }
     await Promise.all(inFlight);
     const rendered = await waitFor("every event rendered", async () => {
@@ -104,14 +122,21 @@ async function latencyRun(node: AppNode, browser: Browser, transport: string): P
       .filter(([id]) => rendered.has(id))
       .map(([id, at]) => rendered.get(id)! - at)
       .sort((a, b) => a - b);
-    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: EVENTS - latencies.length };
+    acks.sort((a, b) => a - b);
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      lost: EVENTS - latencies.length,
+      ackP50: percentile(acks, 50),
+      ackP99: percentile(acks, 99),
+    };
   } finally {
     await page.context().close();
   }
 }
 
-/** Two tabs; the leader closes (or freezes); ms until the follower is the live leader. */
-async function handover(node: AppNode, browser: Browser, how: "close" | "freeze"): Promise<number> {
+/** Two tabs; the leader closes (or hangs in a long task); ms until the follower is the live leader. */
+async function handover(node: AppNode, browser: Browser, how: "close" | "hang"): Promise<number> {
   const orgId = freshOrg();
   const context = await browser.newContext();
   try {
@@ -139,8 +164,12 @@ async function handover(node: AppNode, browser: Browser, how: "close" | "freeze"
     if (how === "close") {
       await leader.close();
     } else {
-      const cdp = await context.newCDPSession(leader);
-      await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
+      void leader
+        .evaluate(() => {
+          const end = Date.now() + 6000;
+          while (Date.now() < end);
+        })
+        .catch(() => {});
     }
     const at = await waitFor("take-over", () => follower.evaluate(() => (window as any).tookOverAt as number | undefined), 30_000);
     return at - t0;
@@ -175,61 +204,80 @@ async function bytesPerEvent(stack: Stack, node: AppNode, browser: Browser, defl
   }
 }
 
+type Out = (line?: string) => void;
+
+async function latencySection(node: AppNode, browser: Browser, out: Out): Promise<void> {
+  out(`## Publish→render latency, ${EVENTS} events at ${RATE}/s, one per HTTP publish`);
+  out();
+  out("| transport | p50 ms | p99 ms | lost | baseline: publish ack p50 / p99 ms |");
+  out("|---|---|---|---|---|");
+  for (const transport of ["websocket", "sse", "poll"]) {
+    const runs = [];
+    for (let r = 0; r < RUNS; r++) runs.push(await latencyRun(node, browser, transport));
+    const lost = runs.reduce((a, x) => a + x.lost, 0);
+    const ack = `${summary(runs.map((x) => x.ackP50))} / ${summary(runs.map((x) => x.ackP99))}`;
+    out(`| ${transport} | ${summary(runs.map((x) => x.p50))} | ${summary(runs.map((x) => x.p99))} | ${lost} | ${ack} |`);
+  }
+  out();
+}
+
+async function handoverSection(node: AppNode, browser: Browser, out: Out): Promise<void> {
+  out(`## Leader hand-over, ${HANDOVERS} times each`);
+  out();
+  out("| leader tab | follower live as leader after, ms |");
+  out("|---|---|");
+  for (const how of ["close", "hang"] as const) {
+    const times = [];
+    for (let i = 0; i < HANDOVERS; i++) times.push(await handover(node, browser, how));
+    out(`| ${how === "close" ? "closes" : "hangs (a 6 s long task)"} | ${summary(times)} |`);
+  }
+  out();
+}
+
+async function bytesSection(stack: Stack, node: AppNode, browser: Browser, out: Out): Promise<void> {
+  out(`## Bytes on the wire per event (WebSocket, server→browser, ${EVENTS} events of ~256 B)`);
+  out();
+  out("| publishing | without permessage-deflate | with permessage-deflate |");
+  out("|---|---|---|");
+  for (const burst of [false, true]) {
+    const plain = [];
+    const deflated = [];
+    for (let r = 0; r < RUNS; r++) {
+      plain.push(await bytesPerEvent(stack, node, browser, false, burst));
+      deflated.push(await bytesPerEvent(stack, node, browser, true, burst));
+    }
+    const how = burst ? "bursts of 100 (batched frames)" : "one event per frame";
+    out(`| ${how} | ${summary(plain)} | ${summary(deflated)} |`);
+  }
+  out();
+}
+
 async function main(): Promise<void> {
   const stack = await Stack.start();
   try {
     const node = await stack.node();
     const browser = await stack.chromium();
     const lines: string[] = [];
-    const out = (s = "") => {
-      lines.push(s);
-      console.log(s);
+    const out: Out = (line = "") => {
+      lines.push(line);
+      console.log(line);
     };
+    const cpu = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
     out(`# Browser figures (${new Date().toISOString()})`);
     out();
-    out(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ` +
-      `Chromium headless, one Bellhop node, nats-server and PostgreSQL on the same box. ${RUNS} runs; median (min–max).`);
+    out(`Machine: ${cpu}; Chromium headless, one Bellhop node, nats-server and PostgreSQL on the same box. ` +
+      `${RUNS} runs; median (min–max).`);
     out();
     // Warm the JVM: the first run on a cold node measures JIT, not Bellhop.
     await latencyRun(node, browser, "websocket");
-    out(`## Publish→render latency, ${EVENTS} events at ${RATE}/s, one per HTTP publish`);
-    out();
-    out("| transport | p50 ms | p99 ms | lost |");
-    out("|---|---|---|---|");
-    for (const transport of ["websocket", "sse", "poll"]) {
-      const runs = [];
-      for (let r = 0; r < RUNS; r++) runs.push(await latencyRun(node, browser, transport));
-      out(`| ${transport} | ${summary(runs.map((x) => x.p50))} | ${summary(runs.map((x) => x.p99))} | ${runs.reduce((a, x) => a + x.lost, 0)} |`);
-    }
-    out();
-    out(`## Leader hand-over, ${HANDOVERS} times each`);
-    out();
-    out("| leader tab | follower live as leader after, ms |");
-    out("|---|---|");
-    for (const how of ["close", "freeze"] as const) {
-      const times = [];
-      for (let i = 0; i < HANDOVERS; i++) times.push(await handover(node, browser, how));
-      out(`| ${how === "close" ? "closes" : "freezes (CDP Page.setWebLifecycleState)"} | ${summary(times)} |`);
-    }
-    out();
-    out(`## Bytes on the wire per event (WebSocket, server→browser, ${EVENTS} events of ~256 B)`);
-    out();
-    out("| publishing | without permessage-deflate | with permessage-deflate |");
-    out("|---|---|---|");
-    for (const burst of [false, true]) {
-      const plain = [];
-      const deflated = [];
-      for (let r = 0; r < RUNS; r++) {
-        plain.push(await bytesPerEvent(stack, node, browser, false, burst));
-        deflated.push(await bytesPerEvent(stack, node, browser, true, burst));
-      }
-      out(`| ${burst ? "bursts of 100 (batched frames)" : "one event per frame"} | ${summary(plain)} | ${summary(deflated)} |`);
-    }
+    if (SECTIONS.includes("latency")) await latencySection(node, browser, out);
+    if (SECTIONS.includes("handover")) await handoverSection(node, browser, out);
+    if (SECTIONS.includes("bytes")) await bytesSection(stack, node, browser, out);
     const dir = path.join(REPO, "bench/results");
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `browser-${new Date().toISOString().replace(/[:.]/g, "-")}.md`);
     writeFileSync(file, lines.join("\n") + "\n");
-    console.log(`\nwritten to ${path.relative(REPO, file)}`);
+    console.log(`written to ${path.relative(REPO, file)}`);
   } finally {
     await stack.stop();
   }

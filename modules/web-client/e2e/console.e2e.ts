@@ -50,6 +50,15 @@ async function openConsole(context: BrowserContext, base: string, org: string, e
   return page;
 }
 
+/** Two tabs of one org in one browser: the first leads, the second follows, both live. */
+async function leaderAndFollower(context: BrowserContext, org: string): Promise<[Page, Page]> {
+  const leader = await openConsole(context, node.url, org);
+  await waitHealth(leader, "first tab leads", (h) => h.state === "live" && h.role === "leader");
+  const follower = await openConsole(context, node.url, org);
+  await waitHealth(follower, "second tab follows", (h) => h.state === "live" && h.role === "follower");
+  return [leader, follower];
+}
+
 async function health(page: Page): Promise<{ state: string; role: string; transport?: string; reconnects: number }> {
   return page.evaluate(() => (window as any).bellhopConsole.health());
 }
@@ -86,8 +95,8 @@ function sampleEvents(n: number, service = "finance"): Record<string, unknown>[]
   return Array.from({ length: n }, () => ({
     eventId: `e2e-${process.pid}-${++eventCounter}`,
     service,
-    type: "revenue.created",
-    payload: { amount: eventCounter, currency: "EUR" },
+    type: service === "guest" ? "checkin.completed" : "revenue.created",
+    payload: service === "guest" ? { room: String(100 + eventCounter) } : { amount: eventCounter, currency: "EUR" },
   }));
 }
 
@@ -98,6 +107,7 @@ async function publish(via: AppNode, org: string, n: number, service = "finance"
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(300); // the feed's row counter refreshes every 100 ms
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
@@ -110,6 +120,15 @@ test("events published over HTTP render in the console over the WebSocket", TIME
     const ids = [...(await publish(node, org, 5, "finance")), ...(await publish(node, org, 3, "guest"))];
     await expectExactlyOnce(page, ids, "first page");
     assert.ok((await page.locator("[data-testid=feed-row]").count()) >= 8, "rows in the feed");
+
+    await page.click("[data-testid=publish]");
+    const services = await waitFor("one sample event of every service", async () => {
+      const seen = new Set((await rendered(page)).filter((e) => !ids.includes(e.eventId)).map((e) => e.service));
+      return seen.size >= 9 ? seen : undefined;
+    });
+    assert.deepEqual([...services].sort(), [
+      "analytics", "branding", "dashboard", "finance", "guest", "properties", "staff", "tasks", "users",
+    ]);
     await screenshot(page, "console-live");
   } finally {
     await context.close();
@@ -121,10 +140,7 @@ test("two tabs share one socket, both render every event, and closing the leader
   try {
     const org = freshOrg();
     const before = (await node.metrics()).activeConnections;
-    const first = await openConsole(context, node.url, org);
-    await waitHealth(first, "first tab leads", (h) => h.state === "live" && h.role === "leader");
-    const second = await openConsole(context, node.url, org);
-    await waitHealth(second, "second tab follows", (h) => h.state === "live" && h.role === "follower");
+    const [first, second] = await leaderAndFollower(context, org);
     assert.equal((await node.metrics()).activeConnections - before, 1, "one socket for two tabs");
 
     const ids = await publish(node, org, 10);
@@ -157,20 +173,17 @@ test("a hung leader tab is replaced within seconds and yields its socket when it
   try {
     const org = freshOrg();
     const before = (await node.metrics()).activeConnections;
-    const leader = await openConsole(context, node.url, org);
-    await waitHealth(leader, "leader", (h) => h.state === "live" && h.role === "leader");
-    const follower = await openConsole(context, node.url, org);
-    await waitHealth(follower, "follower", (h) => h.role === "follower");
+    const [leader, follower] = await leaderAndFollower(context, org);
     const first = await publish(node, org, 5);
     await expectExactlyOnce(follower, first, "before the hang");
 
     // A long task blocks the leader's main thread: no timers, no messages, no socket reads.
     // (Chromium's CDP lifecycle freeze keeps those task queues running, so it cannot stand in.)
     const hung = leader.evaluate(() => {
-      const end = Date.now() + 8000;
+      const end = Date.now() + 12_000;
       while (Date.now() < end);
     });
-    await waitHealth(follower, "the follower steals the lock", (h) => h.state === "live" && h.role === "leader", 7_000);
+    await waitHealth(follower, "the follower steals the lock", (h) => h.state === "live" && h.role === "leader", 10_000);
     const duringHang = await publish(node, org, 5);
     await expectExactlyOnce(follower, [...first, ...duringHang], "during the hang");
 

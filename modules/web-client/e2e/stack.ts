@@ -86,6 +86,7 @@ export interface AppOptions {
 /** One Bellhop node: the app jar with its own port, sharing the stack's NATS and PostgreSQL. */
 export class AppNode {
   private process: Managed | undefined;
+  private readonly tokens = new Map<string, string>();
   constructor(
     private readonly stack: Stack,
     readonly port: number,
@@ -124,10 +125,17 @@ export class AppNode {
     await this.process?.kill("SIGTERM");
   }
 
+  /** A dev token (valid for an hour), minted once per org, roles and user. */
   async token(orgId: string, roles: string, sub = "e2e-user"): Promise<string> {
-    const res = await fetch(`${this.url}/dev/token?sub=${sub}&orgId=${orgId}&roles=${roles}`);
-    if (!res.ok) throw new Error(`/dev/token: HTTP ${res.status}`);
-    return ((await res.json()) as { token: string }).token;
+    const key = `${orgId}|${roles}|${sub}`;
+    let token = this.tokens.get(key);
+    if (!token) {
+      const res = await fetch(`${this.url}/dev/token?sub=${sub}&orgId=${orgId}&roles=${roles}`);
+      if (!res.ok) throw new Error(`/dev/token: HTTP ${res.status}`);
+      token = ((await res.json()) as { token: string }).token;
+      this.tokens.set(key, token);
+    }
+    return token;
   }
 
   /** Publishes events through the HTTP API; resolves once they are durable. */
@@ -220,7 +228,10 @@ export class Proxy {
       return;
     }
     if (isWebSocket && this.options.stripDeflate) {
-      text = text.replace(/^sec-websocket-extensions:.*\r\n?/gim, "").replace(/\r\n$/, "");
+      text = text
+        .split("\r\n")
+        .filter((line) => !/^sec-websocket-extensions:/i.test(line))
+        .join("\r\n");
     }
     const upstream = net.connect(this.targetPort, "127.0.0.1");
     this.sockets.add(upstream);

@@ -119,22 +119,15 @@ function handshake(req: TransportRequest): Record<string, unknown> {
  * Reconnects are the client's (with its backoff and cursor), not the browser's.
  */
 export function openSse(req: TransportRequest, sink: TransportSink, fetchFn: FetchLike): Transport {
-  const abort = new AbortController();
-  let done = false;
-  const finish = (code: number, reason: string) => {
-    if (done) return;
-    done = true;
-    abort.abort();
-    sink.closed(code, reason);
-  };
+  const run = new HttpRun(sink);
   (async () => {
     const res = await fetchFn(realtimeUrl(req.baseUrl, "sse", query(req)), {
       headers: { Authorization: `Bearer ${req.token}`, Accept: "text/event-stream" },
       cache: "no-store",
-      signal: abort.signal,
+      signal: run.signal,
     });
     if (!res.ok || !res.body) {
-      finish(closeCodeForStatus(res.status), await res.text().catch(() => ""));
+      run.refused(res);
       return;
     }
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -153,16 +146,13 @@ export function openSse(req: TransportRequest, sink: TransportSink, fetchFn: Fet
           .map((line) => line.slice(line.startsWith("data: ") ? 6 : 5))
           .join("\n");
         const frame = data ? parse(data) : undefined;
-        if (frame && !done) sink.frame(frame);
+        if (frame && !run.done) sink.frame(frame);
       }
     }
-    finish(1006, "event stream ended");
-  })().catch((e) => finish(1006, String(e)));
+    run.finish(1006, "event stream ended");
+  })().catch((e) => run.finish(1006, String(e)));
   return {
-    close() {
-      done = true;
-      abort.abort();
-    },
+    close: () => run.close(),
     refresh() {
       // The running response stays authorised; the next connect asks for a fresh token.
     },
@@ -180,28 +170,21 @@ export function openPoll(
   fetchFn: FetchLike,
   waitMs = 25_000,
 ): Transport {
-  const abort = new AbortController();
-  let done = false;
+  const run = new HttpRun(sink);
   let token = req.token;
   let cursor = req.cursor;
-  const finish = (code: number, reason: string) => {
-    if (done) return;
-    done = true;
-    abort.abort();
-    sink.closed(code, reason);
-  };
   (async () => {
     let acked = false;
-    while (!done) {
+    while (!run.done) {
       const params = query({ ...req, cursor });
       params.set("waitMs", String(waitMs));
       const res = await fetchFn(realtimeUrl(req.baseUrl, "poll", params), {
         headers: { Authorization: `Bearer ${token}` },
         cache: "no-store",
-        signal: abort.signal,
+        signal: run.signal,
       });
       if (!res.ok) {
-        finish(closeCodeForStatus(res.status), await res.text().catch(() => ""));
+        run.refused(res);
         return;
       }
       const body = (await res.json()) as {
@@ -210,7 +193,7 @@ export function openPoll(
         recovered: boolean;
         events: EventEnvelope[];
       };
-      if (done) return;
+      if (run.done) return;
       if (!acked || !body.recovered) {
         const from = body.recovered && cursor ? cursor.seq : body.seq;
         sink.frame({ type: "ack", seq: from, epoch: body.epoch, recovered: body.recovered });
@@ -223,16 +206,46 @@ export function openPoll(
       }
       cursor = { seq: body.seq, epoch: body.epoch };
     }
-  })().catch((e) => finish(1006, String(e)));
+  })().catch((e) => run.finish(1006, String(e)));
   return {
-    close() {
-      done = true;
-      abort.abort();
-    },
+    close: () => run.close(),
     refresh(fresh) {
       token = fresh;
     },
   };
+}
+
+/** The life of an HTTP transport: its requests' abort signal, and an end reported at most once. */
+class HttpRun {
+  private readonly abort = new AbortController();
+  done = false;
+
+  constructor(private readonly sink: TransportSink) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** Ends the run and tells the client, unless close() came first. */
+  finish(code: number, reason: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.abort.abort();
+    this.sink.closed(code, reason);
+  }
+
+  /** An HTTP refusal, as the socket close code with the same meaning. */
+  refused(res: Response): void {
+    void res.text().then(
+      (body) => this.finish(closeCodeForStatus(res.status), body),
+      () => this.finish(closeCodeForStatus(res.status), ""),
+    );
+  }
+
+  close(): void {
+    this.done = true;
+    this.abort.abort();
+  }
 }
 
 function query(req: TransportRequest): URLSearchParams {

@@ -383,6 +383,7 @@ async function publishSamples(s) {
     const range = seqs.length ? ` · seq ${Math.min(...seqs)}–${Math.max(...seqs)}` : "";
     const dups = body.duplicates ? ` · ${body.duplicates} duplicates` : "";
     showStatus(`Published ${body.accepted} events${range}${dups}`, "ok");
+    setTimeout(() => s.refreshMetrics?.(), 250); // show the delivery in the server's counters
   } catch (e) {
     showStatus(`Publish failed: ${e.message}`, "error");
   } finally {
@@ -414,6 +415,7 @@ function startMetrics(s) {
       s.view.fields.metrics.textContent = `Server metrics unavailable: ${e.message}`;
     }
   };
+  s.refreshMetrics = tick;
   s.metricsTimer = setInterval(tick, METRICS_EVERY_MS);
   void tick();
 }
