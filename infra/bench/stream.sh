@@ -2,13 +2,14 @@
 # One bounded end-to-end fan-out scenario on this box: N WebSocket subscribers over K orgs, a
 # publisher at a fixed delivery rate, latency / exactly-once checks, server CPU and RSS sampling.
 #
-#   infra/bench/stream.sh [--target baseline|bellhop] [--connections 10000] [--orgs 100]
+#   infra/bench/stream.sh [--target baseline|bellhop|ws|socketio] [--connections 10000] [--orgs 100]
 #                         [--rate 20000] [--duration 30] [--warmup 20] [--connect-rate 2000]
 #                         [--start] [--deflate] [--scenario NAME] [--per-proc 15000]
 #   infra/bench/stream.sh --mode replay --target bellhop [--start] [--events 10000]
 #
 # Every option also reads an env var of the same name in capitals (CONNECTIONS=1000 ...).
 # --target baseline  starts the bare Netty BroadcastServer (bench/) itself and stops it at the end.
+# --target ws|socketio  starts a Node peer from bench/peers (bare `ws`, Socket.IO 4) likewise.
 # --target bellhop   expects Bellhop on 127.0.0.1:8080; with --start it runs infra/run in the
 #                    background, waits for /health and stops it at the end (by its PID/group).
 # --mode replay      one client resumes from a cursor after M events were published to its org
@@ -39,12 +40,13 @@ SCENARIO=${SCENARIO:-}
 START=${START:-0}
 DEFLATE=${DEFLATE:-0}
 BASELINE_PORT=${BASELINE_PORT:-18090}
+PEER_PORT=${PEER_PORT:-18091}  # the Node peers (bench/peers): ws, socketio
 BELLHOP_URL=${BELLHOP_URL:-http://127.0.0.1:8080}
 CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:--Xms256m -Xmx1g}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xmx1g}
 START_TIMEOUT=${START_TIMEOUT:-180}
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --mode) MODE=$2; shift 2 ;;
@@ -71,7 +73,7 @@ done
 log() { printf '[stream %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-[[ $TARGET == baseline || $TARGET == bellhop ]] || die "--target must be baseline or bellhop"
+[[ $TARGET =~ ^(baseline|bellhop|ws|socketio)$ ]] || die "--target must be baseline, bellhop, ws or socketio"
 [[ $MODE == stream || $MODE == replay ]] || die "--mode must be stream or replay"
 [[ $MODE == stream || $TARGET == bellhop ]] || die "--mode replay needs --target bellhop"
 [[ $BELLHOP_URL =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost)(:[0-9]+)?$ ]] \
@@ -198,6 +200,27 @@ if [[ $TARGET == baseline ]]; then
   WS_URL="ws://127.0.0.1:$BASELINE_PORT/ws?org={org}"
   PUB_URL="http://127.0.0.1:$BASELINE_PORT/publish"
   PROTOCOL=broadcast
+elif [[ $TARGET == ws || $TARGET == socketio ]]; then
+  PEERS=$ROOT/bench/peers
+  command -v node >/dev/null 2>&1 || die "node missing (infra/deps.sh installs it)"
+  if [[ ! -d $PEERS/node_modules ]]; then
+    log "installing the Node peers (npm ci in bench/peers)"
+    (cd "$PEERS" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in bench/peers"
+  fi
+  [[ -z $(listener_pid "$PEER_PORT") ]] || die "port $PEER_PORT is busy"
+  log "starting the $TARGET peer on 127.0.0.1:$PEER_PORT"
+  PORT=$PEER_PORT node --max-old-space-size=8192 "$PEERS/$TARGET-server.mjs" >"$RUN/server.log" 2>&1 &
+  SERVER_PID=$!
+  STARTED+=("$SERVER_PID")
+  wait_health "http://127.0.0.1:$PEER_PORT/health" 30 || die "the $TARGET peer did not come up"
+  PUB_URL="http://127.0.0.1:$PEER_PORT/publish"
+  if [[ $TARGET == ws ]]; then
+    WS_URL="ws://127.0.0.1:$PEER_PORT/ws?org={org}"
+    PROTOCOL=broadcast
+  else
+    WS_URL="ws://127.0.0.1:$PEER_PORT/socket.io/?EIO=4&transport=websocket&org={org}"
+    PROTOCOL=socketio
+  fi
 else
   if [[ $START == 1 ]]; then
     [[ -x $ROOT/infra/run ]] || die "infra/run missing"

@@ -1,5 +1,6 @@
 package io.bellhop.bench;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -33,14 +34,14 @@ final class ClientHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
       String hs = session.handshake();
-      if (hs == null) {
+      if (session.engineIo()) {
+        scheduleAckTimeout(ctx); // open once the server confirms the namespace connect
+      } else if (hs == null) {
         markOpen(ctx, null);
       } else {
         ctx.writeAndFlush(new TextWebSocketFrame(hs));
         session.handshakeSent();
-        ackTimeout =
-            ctx.executor()
-                .schedule(() -> fail(ctx, "ack timeout"), ackTimeoutMs, TimeUnit.MILLISECONDS);
+        scheduleAckTimeout(ctx);
       }
     } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
       fail(ctx, "upgrade timeout");
@@ -49,9 +50,17 @@ final class ClientHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
   }
 
+  private void scheduleAckTimeout(ChannelHandlerContext ctx) {
+    ackTimeout =
+        ctx.executor()
+            .schedule(() -> fail(ctx, "ack timeout"), ackTimeoutMs, TimeUnit.MILLISECONDS);
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame msg) {
-    if (msg instanceof TextWebSocketFrame) {
+    if (msg instanceof TextWebSocketFrame && session.engineIo()) {
+      engineIo(ctx, msg.content());
+    } else if (msg instanceof TextWebSocketFrame) {
       try {
         FrameParser.parse(msg.content(), frame, session);
       } catch (Exception e) {
@@ -77,6 +86,31 @@ final class ClientHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
       } else {
         closeReason = reason;
         ctx.close();
+      }
+    }
+  }
+
+  /**
+   * Engine.IO packet types lead each text frame: 0 open (answer with a Socket.IO connect, "40"), 2
+   * ping (answer "3"), 4 a Socket.IO packet: "40…" connected, "42[…]" an event.
+   */
+  private void engineIo(ChannelHandlerContext ctx, ByteBuf content) {
+    int at = content.readerIndex();
+    int len = content.readableBytes();
+    byte type = len > 0 ? content.getByte(at) : 0;
+    byte sub = len > 1 ? content.getByte(at + 1) : 0;
+    if (type == '0') {
+      ctx.writeAndFlush(new TextWebSocketFrame("40"));
+    } else if (type == '2') {
+      ctx.writeAndFlush(new TextWebSocketFrame("3"));
+    } else if (type == '4' && sub == '0' && !open) {
+      ackTimeout.cancel(false);
+      markOpen(ctx, null);
+    } else if (type == '4' && sub == '2') {
+      try {
+        FrameParser.parse(content.slice(at + 2, len - 2), frame, session);
+      } catch (Exception e) {
+        session.badFrame(e);
       }
     }
   }

@@ -11,7 +11,8 @@ import java.io.IOException;
  * <ul>
  *   <li>Bellhop: {@code {"type":"event","events":[envelope...],"seq":..}}, {@code ack}, {@code
  *       ping}, {@code error} frames.
- *   <li>Baseline: a raw envelope or an array of envelopes.
+ *   <li>Baseline and Node {@code ws} peer: a raw envelope or an array of envelopes.
+ *   <li>Socket.IO peer: {@code ["event",envelope]} (after the packet-type prefix).
  * </ul>
  *
  * Every envelope with a {@code payload.t} is handed to the {@link EventSink}; top-level control
@@ -68,8 +69,13 @@ final class FrameParser {
     try (JsonParser p = Json.FACTORY.createParser(bytes, off, len)) {
       JsonToken tok = p.nextToken();
       if (tok == JsonToken.START_ARRAY) {
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-          readObject(p, null, sink);
+        // Envelopes; other elements (Socket.IO's leading event name) are skipped.
+        for (tok = p.nextToken(); tok != null && tok != JsonToken.END_ARRAY; tok = p.nextToken()) {
+          if (tok == JsonToken.START_OBJECT) {
+            readObject(p, null, sink);
+          } else {
+            p.skipChildren();
+          }
         }
       } else if (tok == JsonToken.START_OBJECT) {
         readObject(p, frame, sink);

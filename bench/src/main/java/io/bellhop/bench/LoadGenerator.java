@@ -266,6 +266,11 @@ final class LoadGenerator {
     }
 
     @Override
+    public boolean engineIo() {
+      return protocol.equals("socketio");
+    }
+
+    @Override
     public String handshake() {
       if (!protocol.equals("bellhop")) {
         return null;

@@ -10,13 +10,13 @@ public final class Main {
       """
       usage: java -jar bellhop-bench.jar <mode> [--option value ...]
         load     WebSocket subscribers + latency/exactly-once measurement
-                 --protocol bellhop|broadcast --url ws://... ({org} is substituted)
+                 --protocol bellhop|broadcast|socketio --url ws://... ({org} is substituted)
                  --connections N (total over all processes) --first F --count C
                  --orgs K --rate DELIVERIES_PER_SEC --duration S (define the publish plan)
                  --connect-rate C/s --sources k --threads T --services finance[,..]
                  --deflate --idle-timeout S --max-wait S --hold S --out FILE
         publish  publish the same plan over HTTP
-                 --target bellhop|baseline --publish-url URL --connections --orgs --rate
+                 --target bellhop|baseline|ws|socketio --publish-url URL --connections --orgs --rate
                  --duration --warmup S --batch 500 --lanes 4 --tick-ms 5 --out FILE
         server   baseline broadcast server   --host 127.0.0.1 --port 18090 --threads T
         replay   resume-from-cursor timing against Bellhop
@@ -24,6 +24,7 @@ public final class Main {
         report   merge parts: --load F (repeatable) --publisher F --server F --client F
                  --part name=F (repeatable, e.g. nats=nats.json)
                  --meta key=value (repeatable) --out FILE
+        plot     PNG charts of a suite run: --list bench/results/suite-<stamp>.list [--out DIR]
         jwt      print a token: --org org-7 [--sub u1] [--role staff|publisher|ops]
       env BELLHOP_JWT_SECRET: HS256 secret (default: Bellhop's dev secret)
       """;
@@ -43,6 +44,7 @@ public final class Main {
           case "server" -> BroadcastServer.run(a);
           case "replay" -> ReplayBench.run(a);
           case "report" -> Report.run(a);
+          case "plot" -> Plot.run(a);
           case "jwt" -> {
             System.out.println(
                 Jwt.fromEnv()

@@ -10,6 +10,14 @@ interface Session extends FrameParser.EventSink {
   /** The first text frame to send after the upgrade (Bellhop handshake), or null for none. */
   String handshake();
 
+  /**
+   * Whether the server speaks Socket.IO 4 over Engine.IO (the Socket.IO peer): open packet, then a
+   * namespace connect, {@code 42["event",envelope]} packets and ping/pong in text frames.
+   */
+  default boolean engineIo() {
+    return false;
+  }
+
   /** Called right after the handshake frame was written. */
   default void handshakeSent() {}
 
