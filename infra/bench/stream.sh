@@ -63,6 +63,7 @@ while [[ $# -gt 0 ]]; do
     --services) SERVICES=$2; shift 2 ;;
     --scenario) SCENARIO=$2; shift 2 ;;
     --port) BASELINE_PORT=$2; shift 2 ;;
+    --peer-port) PEER_PORT=$2; shift 2 ;;
     --start) START=1; shift ;;
     --deflate) DEFLATE=1; shift ;;
     -h|--help) usage 0 ;;

@@ -63,7 +63,7 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
     }
   }
 
-  private void route(List<Routed> drained) {
+  void route(List<Routed> drained) { // package-private: bench-jmh measures it
     var byOrg = new LinkedHashMap<String, List<Routed>>();
     for (Routed r : drained) {
       byOrg.computeIfAbsent(r.event.orgId(), o -> new ArrayList<>()).add(r);
@@ -118,7 +118,7 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
         });
   }
 
-  private record Routed(EventEnvelope event, long appendedAtMicros) {}
+  record Routed(EventEnvelope event, long appendedAtMicros) {}
 
   /** One routing thread and its queue; {@link #processedSeq} backs the cursor in pings. */
   final class Shard {
