@@ -5,14 +5,15 @@
 #   infra/bench/stream.sh [--target baseline|bellhop|ws|socketio] [--connections 10000] [--orgs 100]
 #                         [--rate 20000] [--duration 30] [--warmup 20] [--connect-rate 2000]
 #                         [--start] [--deflate] [--scenario NAME] [--per-proc 15000]
-#   infra/bench/stream.sh --mode replay --target bellhop [--start] [--events 10000]
+#   infra/bench/stream.sh --mode replay --target bellhop [--start] [--events 10000] [--clients 1]
 #
 # Every option also reads an env var of the same name in capitals (CONNECTIONS=1000 ...).
 # --target baseline  starts the bare Netty BroadcastServer (bench/) itself and stops it at the end.
 # --target ws|socketio  starts a Node peer from bench/peers (bare `ws`, Socket.IO 4) likewise.
 # --target bellhop   expects Bellhop on 127.0.0.1:8080; with --start it runs infra/run in the
 #                    background, waits for /health and stops it at the end (by its PID/group).
-# --mode replay      one client resumes from a cursor after M events were published to its org
+# --mode replay      C clients (--clients, default 1) resume at once from a cursor after M events
+#                    were published to their org
 #                    and times the catch-up (exactly-once, in order); Bellhop only.
 # Result: bench/results/<scenario>-<target>-<timestamp>.json, logs in bench/results/runs/<same>/.
 # Only 127.0.0.0/8 is contacted; only processes started here are signalled; every wait is bounded.
@@ -24,6 +25,7 @@ JAR=${JAR:-$ROOT/bench/target/bellhop-bench.jar}
 MODE=${MODE:-stream}
 TARGET=${TARGET:-baseline}
 EVENTS=${EVENTS:-10000}        # replay mode: events to catch up on
+CLIENTS=${CLIENTS:-1}          # replay mode: clients resuming at once
 REPLAY_PUBLISH_RATE=${REPLAY_PUBLISH_RATE:-5000}
 CONNECTIONS=${CONNECTIONS:-10000}
 ORGS=${ORGS:-100}
@@ -52,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --mode) MODE=$2; shift 2 ;;
     --target) TARGET=$2; shift 2 ;;
     --events) EVENTS=$2; shift 2 ;;
+    --clients) CLIENTS=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --orgs) ORGS=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
@@ -80,7 +83,7 @@ die() { log "ERROR: $*"; exit 1; }
 [[ $BELLHOP_URL =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost)(:[0-9]+)?$ ]] \
   || die "BELLHOP_URL must be a loopback http URL"
 if [[ $MODE == replay ]]; then
-  SCENARIO=${SCENARIO:-replay-m${EVENTS}}
+  SCENARIO=${SCENARIO:-replay-m${EVENTS}$( ((CLIENTS > 1)) && echo "-k$CLIENTS")}
 else
   SCENARIO=${SCENARIO:-c${CONNECTIONS}-o${ORGS}-r${RATE}-d${DURATION}}
 fi
@@ -256,11 +259,11 @@ fi
 sleep 3   # idle RSS
 
 if [[ $MODE == replay ]]; then
-  log "replay: publish $EVENTS events to a fresh org, then resume one client from the cursor"
+  log "replay: publish $EVENTS events to a fresh org, then resume $CLIENTS client(s) from the cursor at once"
   # shellcheck disable=SC2086
   timeout -k 5 300 java $CLIENT_JAVA_OPTS -jar "$JAR" replay --http "$BELLHOP_URL" --url "$WS_URL" \
     --publish-url "$PUB_URL" --events "$EVENTS" --publish-rate "$REPLAY_PUBLISH_RATE" \
-    --service "${SERVICES%%,*}" --out "$OUT" 2>&1 | tee "$RUN/replay.log"
+    --clients "$CLIENTS" --service "${SERVICES%%,*}" --out "$OUT" 2>&1 | tee "$RUN/replay.log"
   exit "${PIPESTATUS[0]}"
 fi
 

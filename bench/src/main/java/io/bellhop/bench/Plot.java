@@ -17,9 +17,10 @@ import javax.imageio.ImageIO;
 
 /**
  * {@code plot}: PNG charts of a suite run from its {@code suite-*.list} (lines {@code target
- * connections rate result.json}): p50 and p99 latency against connections, and server memory per
- * connection against connections, one line per target and rate, median of the runs. Plain Java2D,
- * so the suite needs nothing beyond the JDK to draw them.
+ * connections rate result.json}): p50 and p99 latency, and server memory per connection, against
+ * connections (one line per target and rate) or, when the run had one connection count, against the
+ * delivery rate (one line per target); medians of the runs. Plain Java2D, so the suite needs
+ * nothing beyond the JDK to draw them.
  */
 final class Plot {
   private static final int W = 900;
@@ -42,15 +43,23 @@ final class Plot {
     File list = new File(a.str("list", ""));
     File dir = new File(a.str("out", list.getParentFile() == null ? "." : list.getParent()));
     String stem = list.getName().replaceFirst("\\.list$", "");
-    // target|rate -> connections -> values of each run
-    Map<String, TreeMap<Double, List<Map<String, Object>>>> runs = new TreeMap<>();
+    List<String[]> rows = new ArrayList<>();
     for (String line : Files.readAllLines(list.toPath())) {
       String[] f = line.trim().split("\\s+");
-      if (f.length < 4 || f[0].equals("replay")) {
-        continue;
+      if (f.length >= 4 && !f[0].equals("replay")) {
+        rows.add(f);
       }
-      runs.computeIfAbsent(f[0] + " @ " + f[2] + "/s", k -> new TreeMap<>())
-          .computeIfAbsent(Double.parseDouble(f[1]), k -> new ArrayList<>())
+    }
+    // Against connections when the suite varied them, else against the delivery rate.
+    boolean byConnections = rows.stream().map(f -> f[1]).distinct().count() > 1;
+    String xLabel =
+        byConnections ? "connections" : "deliveries/s (" + conns(rows) + " connections)";
+    // series label -> x -> results of each run
+    Map<String, TreeMap<Double, List<Map<String, Object>>>> runs = new TreeMap<>();
+    for (String[] f : rows) {
+      String label = byConnections ? f[0] + " @ " + f[2] + "/s" : f[0];
+      runs.computeIfAbsent(label, k -> new TreeMap<>())
+          .computeIfAbsent(Double.parseDouble(byConnections ? f[1] : f[2]), k -> new ArrayList<>())
           .add(Json.parseObject(new File(f[3])));
     }
     List<Series> p50 = new ArrayList<>();
@@ -66,16 +75,14 @@ final class Plot {
     latency.addAll(p50);
     File lat = new File(dir, stem + "-latency.png");
     File mem = new File(dir, stem + "-memory.png");
-    draw(
-        lat,
-        "Publish → receive latency (median of runs)",
-        "connections",
-        "ms (log)",
-        latency,
-        true);
-    draw(mem, "Server RSS per connection (median of runs)", "connections", "KB", memory, false);
+    draw(lat, "Publish → receive latency (median of runs)", xLabel, "ms (log)", latency, true);
+    draw(mem, "Server RSS per connection (median of runs)", xLabel, "KB", memory, false);
     System.out.println("plots: " + lat + " " + mem);
     return 0;
+  }
+
+  private static String conns(List<String[]> rows) {
+    return rows.isEmpty() ? "?" : Axis.label(Double.parseDouble(rows.get(0)[1]));
   }
 
   @SuppressWarnings("unchecked")

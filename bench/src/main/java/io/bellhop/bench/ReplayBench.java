@@ -9,18 +9,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Resume cost: how long a reconnecting client takes to catch up on M missed events.
+ * Resume cost: how long reconnecting clients take to catch up on M missed events.
  *
  * <p>Takes the org's cursor ({@code GET /v2/realtime/cursor}), publishes M events to that org with
- * nobody listening, then connects one client whose handshake carries {@code lastSeq}/{@code epoch}
- * and measures handshake-to-ack, handshake-to-first and handshake-to-M-th event, checking that all
- * M arrive exactly once and in order. A fresh org per run keeps other traffic out of the count.
+ * nobody listening, then connects C clients at once (default 1) whose handshakes carry that {@code
+ * lastSeq}/{@code epoch}, and measures handshake-to-ack, handshake-to-first and handshake-to-M-th
+ * event per client, checking that each gets all M exactly once and in order. A fresh org per run
+ * keeps other traffic out of the count.
  */
 final class ReplayBench {
   private ReplayBench() {}
@@ -74,21 +77,33 @@ final class ReplayBench {
     double publishSeconds = (System.nanoTime() - p0) / 1e9;
     System.out.println("published: " + Json.toString(pub));
 
-    // 3. resume and time the catch-up
+    // 3. resume and time the catch-up, all clients at once
+    int clients = a.integer("clients", 1);
     String hs =
         Handshake.resume(token, Handshake.services(a.str("service", "finance")), seq, epoch);
-    ReplaySession s = new ReplaySession(hs, org, m);
-    EventLoopGroup group = Transport.group(1);
+    CountDownLatch done = new CountDownLatch(clients);
+    List<ReplaySession> sessions = new ArrayList<>();
+    EventLoopGroup group = Transport.group(a.integer("threads", clients > 1 ? 2 : 1));
     try {
-      WsClient wsClient = new WsClient(group, a.flag("deflate"), 10_000);
-      wsClient.connect(ws, Loopback.require(ws), Loopback.sources(1)[0], s);
-      boolean done = s.done.await(a.longValue("timeout", 120), TimeUnit.SECONDS);
-      Thread.sleep(a.longValue("settle-ms", 500)); // late duplicates would show up here
-      if (s.channel != null) {
-        s.channel.writeAndFlush(new CloseWebSocketFrame(1000, "bench done"));
-        s.channel.close().await(3, TimeUnit.SECONDS);
+      WsClient wsClient = new WsClient(group, a.flag("deflate"), 30_000);
+      var sources = Loopback.sources(clients > 1 ? 4 : 1);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < clients; i++) {
+        ReplaySession s = new ReplaySession(hs, org, m, done);
+        sessions.add(s);
+        wsClient.connect(ws, Loopback.require(ws), sources[i % sources.length], s);
       }
-      Map<String, Object> r = s.result(done);
+      boolean complete = done.await(a.longValue("timeout", 120), TimeUnit.SECONDS);
+      double wallMs = (System.nanoTime() - t0) / 1e6;
+      Thread.sleep(a.longValue("settle-ms", 500)); // late duplicates would show up here
+      for (ReplaySession s : sessions) {
+        if (s.channel != null) {
+          s.channel.writeAndFlush(new CloseWebSocketFrame(1000, "bench done"));
+          s.channel.close().await(3, TimeUnit.SECONDS);
+        }
+      }
+      Map<String, Object> r =
+          clients == 1 ? sessions.get(0).result(complete) : aggregate(sessions, complete, wallMs);
       r.put("org", org);
       r.put("cursorSeq", seq);
       r.put("epoch", epoch);
@@ -97,27 +112,73 @@ final class ReplayBench {
       File out = new File(a.str("out", "replay-result.json"));
       Json.write(out, r);
       System.out.printf(
-          "replay %d events: ack %.1f ms, first %.1f ms, last %.1f ms (%.0f events/s), recovered %s,"
+          "replay %d events x %d clients: ack %.1f ms, first %.1f ms, last %.1f ms%s, recovered %s,"
               + " lost %s dup %s ooo %s -> %s%n",
           m,
+          clients,
           r.get("handshakeToAckMs"),
           r.get("handshakeToFirstMs"),
           r.get("handshakeToLastMs"),
-          r.get("replayEventsPerSec"),
+          clients == 1 ? "" : " (all done after " + Math.round(wallMs) + " ms)",
           r.get("recovered"),
           r.get("lost"),
           r.get("duplicates"),
           r.get("outOfOrder"),
           out);
-      return done && ((Number) r.get("lost")).longValue() == 0 ? 0 : 1;
+      return complete && ((Number) r.get("lost")).longValue() == 0 ? 0 : 1;
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
   }
 
-  /** The single resuming client. */
+  /**
+   * Many clients: medians of the per-client times, the slowest client, the wall time until the last
+   * one finished, and the sums of lost / duplicated / out-of-order events.
+   */
+  private static Map<String, Object> aggregate(
+      List<ReplaySession> sessions, boolean complete, double wallMs) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("mode", "replay");
+    r.put("clients", sessions.size());
+    r.put("events", sessions.get(0).expected);
+    r.put("complete", complete);
+    long failed = sessions.stream().filter(s -> s.failure != null).count();
+    r.put("failedClients", failed);
+    sessions.stream()
+        .filter(s -> s.failure != null)
+        .findFirst()
+        .ifPresent(s -> r.put("failure", s.failure));
+    r.put("recovered", sessions.stream().allMatch(s -> Boolean.TRUE.equals(s.recovered)));
+    r.put("handshakeToAckMs", median(sessions, s -> s.ms(s.ackAt)));
+    r.put("handshakeToFirstMs", median(sessions, s -> s.ms(s.firstAt)));
+    r.put("handshakeToLastMs", median(sessions, s -> s.ms(s.lastAt)));
+    r.put("slowestClientMs", sessions.stream().mapToDouble(s -> s.ms(s.lastAt)).max().orElse(-1));
+    r.put("allDoneMs", wallMs);
+    long events = (long) sessions.size() * sessions.get(0).expected;
+    r.put("replayEventsPerSec", wallMs > 0 ? events / (wallMs / 1000.0) : 0.0);
+    long lost = 0, dup = 0, ooo = 0, foreign = 0;
+    for (ReplaySession s : sessions) {
+      lost += s.tracker.lost(s.expected);
+      dup += s.tracker.duplicates();
+      ooo += s.tracker.outOfOrder();
+      foreign += s.foreign;
+    }
+    r.put("lost", lost);
+    r.put("duplicates", dup);
+    r.put("outOfOrder", ooo);
+    r.put("foreignOrg", foreign);
+    return r;
+  }
+
+  private static double median(
+      List<ReplaySession> sessions, java.util.function.ToDoubleFunction<ReplaySession> f) {
+    double[] v = sessions.stream().mapToDouble(f).sorted().toArray();
+    return v[(v.length - 1) / 2];
+  }
+
+  /** One resuming client; counts the shared latch down when it has all M, or fails. */
   private static final class ReplaySession implements Session {
-    final CountDownLatch done = new CountDownLatch(1);
+    final CountDownLatch done;
     final SequenceTracker tracker = new SequenceTracker();
     final String handshake;
     final String org;
@@ -130,11 +191,13 @@ final class ReplayBench {
     volatile Boolean recovered;
     volatile String failure;
     volatile long foreign;
+    private boolean settled;
 
-    ReplaySession(String handshake, String org, int expected) {
+    ReplaySession(String handshake, String org, int expected, CountDownLatch done) {
       this.handshake = handshake;
       this.org = org;
       this.expected = expected;
+      this.done = done;
     }
 
     @Override
@@ -157,13 +220,23 @@ final class ReplayBench {
     @Override
     public void failed(String reason) {
       failure = reason;
-      done.countDown();
+      settle();
     }
 
     @Override
     public void closed(String reason) {
-      failure = "closed: " + reason;
-      done.countDown();
+      if (lastAt == 0) {
+        failure = "closed: " + reason;
+      }
+      settle();
+    }
+
+    /** Counts the shared latch down once per client, however it ends. */
+    private synchronized void settle() {
+      if (!settled) {
+        settled = true;
+        done.countDown();
+      }
     }
 
     @Override
@@ -177,7 +250,7 @@ final class ReplayBench {
       }
       if (tracker.record(n) && tracker.distinct() == expected) {
         lastAt = System.nanoTime();
-        done.countDown();
+        settle();
       }
     }
 
@@ -201,7 +274,7 @@ final class ReplayBench {
       return r;
     }
 
-    private double ms(long at) {
+    double ms(long at) {
       return at == 0 || sentAt == 0 ? -1.0 : (at - sentAt) / 1e6;
     }
   }
