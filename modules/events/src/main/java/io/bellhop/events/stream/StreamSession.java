@@ -167,37 +167,51 @@ final class StreamSession {
     node.blocking.execute(() -> start(h));
   }
 
-  /** Reads the log position, acks, then replays or goes live. Runs on a blocking thread. */
+  /**
+   * Reads the log position, acks, then goes live or queues the replay. Runs on a blocking thread.
+   * The replay is its own task, so when many clients resume together every one is acked first
+   * instead of waiting for the replays queued before it.
+   */
   private void start(Handshake h) {
+    onLog(
+        () -> {
+          LogPosition pos = node.log.position();
+          boolean resume = h.resumes() && pos.canResumeAfter(h.lastSeq(), h.epoch());
+          synchronized (this) {
+            if (state != State.REGISTERED) {
+              return;
+            }
+            recovered = resume;
+            cursor = resume ? h.lastSeq() : pos.lastSeq();
+            writer.sendText(
+                Frames.ack(cursor, pos.epoch(), resume, id, node.config.heartbeat.toMillis()));
+            if (!resume) {
+              goLive();
+            } else {
+              state = State.REPLAYING;
+            }
+          }
+          LOG.info(
+              "stream.open session={} org={} user={} services={} property={} lastSeq={}"
+                  + " recovered={}",
+              id,
+              principal.orgId(),
+              principal.userId(),
+              serviceNames(),
+              h.propertyId(),
+              h.lastSeq(),
+              resume);
+          if (resume) {
+            node.blocking.execute(
+                () -> onLog(() -> SessionReplay.run(this, node.log, node.config, node.metrics)));
+          }
+        });
+  }
+
+  /** Runs a step that reads the log; a failure closes the session with a code to retry on. */
+  private void onLog(Runnable step) {
     try {
-      LogPosition pos = node.log.position();
-      boolean resume = h.resumes() && pos.canResumeAfter(h.lastSeq(), h.epoch());
-      synchronized (this) {
-        if (state != State.REGISTERED) {
-          return;
-        }
-        recovered = resume;
-        cursor = resume ? h.lastSeq() : pos.lastSeq();
-        writer.sendText(
-            Frames.ack(cursor, pos.epoch(), resume, id, node.config.heartbeat.toMillis()));
-        if (!resume) {
-          goLive();
-        } else {
-          state = State.REPLAYING;
-        }
-      }
-      LOG.info(
-          "stream.open session={} org={} user={} services={} property={} lastSeq={} recovered={}",
-          id,
-          principal.orgId(),
-          principal.userId(),
-          serviceNames(),
-          h.propertyId(),
-          h.lastSeq(),
-          resume);
-      if (resume) {
-        SessionReplay.run(this, node.log, node.config, node.metrics);
-      }
+      step.run();
     } catch (LogUnavailableException | IllegalStateException e) {
       // IllegalStateException: jnats' way of saying the connection is closed or reconnecting.
       LOG.warn("session {}: event log unavailable: {}", id, e.toString());
