@@ -168,6 +168,10 @@ public final class JetStreamEventLog implements EventLog {
 
   @Override
   public Replay replay(String orgId, long afterSeq) {
+    return new PullReplay(orgId, afterSeq);
+  }
+
+  private ConsumerContext openReplayConsumer(String orgId, long afterSeq) {
     ConsumerConfiguration cc =
         ConsumerConfiguration.builder()
             .filterSubject(config.getSubjectPrefix() + "." + orgId + ".*")
@@ -179,7 +183,7 @@ public final class JetStreamEventLog implements EventLog {
             .numReplicas(1)
             .build();
     try {
-      return new PullReplay(stream.createOrUpdateConsumer(cc));
+      return stream.createOrUpdateConsumer(cc);
     } catch (IOException | JetStreamApiException e) {
       throw new LogUnavailableException("cannot open replay for org " + orgId, e);
     }
@@ -260,13 +264,23 @@ public final class JetStreamEventLog implements EventLog {
    * (up to the page size), so an empty pull means every event stored before the replay opened has
    * been read. (The consumer's {@code num_pending} is not used: nats-server 2.9 can overcount it
    * for filtered consumers, and a pull waiting for an event that does not exist stalls.)
+   *
+   * <p>A pull gives up after a second without a message, and with no acks the server never sends
+   * again what it sent to a pull that gave up. So every message's consumer sequence is checked
+   * (each delivery counts one), and so is the consumer's delivered count once a pull comes back
+   * empty: a message that went missing in flight reopens the consumer after the last event read.
    */
   private final class PullReplay implements Replay {
-    private final ConsumerContext consumer;
+    private final String orgId;
+    private ConsumerContext consumer;
+    private long lastSeq;
+    private long lastDelivery;
     private boolean done;
 
-    PullReplay(ConsumerContext consumer) {
-      this.consumer = consumer;
+    PullReplay(String orgId, long afterSeq) {
+      this.orgId = orgId;
+      this.lastSeq = afterSeq;
+      this.consumer = openReplayConsumer(orgId, afterSeq);
     }
 
     @Override
@@ -277,12 +291,22 @@ public final class JetStreamEventLog implements EventLog {
           FetchConsumer page =
               consumer.fetch(FetchConsumeOptions.builder().maxMessages(max).noWait().build());
           int read = 0;
+          boolean gap = false;
           Message m;
-          while ((m = page.nextMessage()) != null) {
+          while ((m = page.nextMessage()) != null) { // to the end, which closes the pull
             read++;
-            decode(m).ifPresent(out::add);
+            gap = gap || m.metaData().consumerSequence() != lastDelivery + 1;
+            if (!gap) {
+              lastDelivery++;
+              lastSeq = m.metaData().streamSequence();
+              decode(m).ifPresent(out::add);
+            }
           }
-          done = read == 0;
+          if (gap || (read == 0 && deliveredMoreThanRead())) {
+            reopen();
+          } else {
+            done = read == 0;
+          }
         }
       } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException e) {
         throw new LogUnavailableException("replay read failed", e);
@@ -291,6 +315,20 @@ public final class JetStreamEventLog implements EventLog {
         throw new LogUnavailableException("replay interrupted", e);
       }
       return out;
+    }
+
+    private boolean deliveredMoreThanRead() throws IOException, JetStreamApiException {
+      return consumer.getConsumerInfo().getDelivered().getConsumerSequence() > lastDelivery;
+    }
+
+    private void reopen() {
+      LOG.info(
+          "replay of org {}: a message went missing in flight after seq {}; reopening",
+          orgId,
+          lastSeq);
+      close();
+      consumer = openReplayConsumer(orgId, lastSeq);
+      lastDelivery = 0;
     }
 
     @Override
