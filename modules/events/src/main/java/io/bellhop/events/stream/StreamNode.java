@@ -38,7 +38,14 @@ class StreamNode implements GracefulShutdownCapable {
   final Hub hub = new Hub();
   final OrgSignals signals = new OrgSignals();
   final FanOut fanOut;
+  final ReplayPages replayPages;
+
+  /** Handshakes, SSE and poll reads: short log reads that must not wait behind replays. */
   final ExecutorService blocking;
+
+  /** Replays: long, back-pressured by the client's socket. */
+  final ExecutorService replays;
+
   private final Tail tail;
   private final Set<StreamSession> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong acceptWindow = new AtomicLong();
@@ -52,15 +59,9 @@ class StreamNode implements GracefulShutdownCapable {
     this.config = config;
     this.metrics = metrics;
     this.fanOut = new FanOut(hub, signals, config.fanOutShards, config.maxBatchEvents);
-    var threads = new AtomicInteger();
-    this.blocking =
-        Executors.newFixedThreadPool(
-            config.replayThreads,
-            r -> {
-              Thread t = new Thread(r, "bellhop-replay-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.replayPages = new ReplayPages(log, config.replayPageSize, config.maxBatchEvents);
+    this.blocking = daemonPool("bellhop-log-", config.replayThreads);
+    this.replays = daemonPool("bellhop-replay-", config.replayThreads);
     this.tail = log.tail(fanOut);
   }
 
@@ -149,5 +150,17 @@ class StreamNode implements GracefulShutdownCapable {
     tail.close();
     fanOut.close();
     blocking.shutdownNow();
+    replays.shutdownNow();
+  }
+
+  private static ExecutorService daemonPool(String prefix, int size) {
+    var threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        size,
+        r -> {
+          Thread t = new Thread(r, prefix + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 }

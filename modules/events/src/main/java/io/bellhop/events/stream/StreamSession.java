@@ -93,6 +93,10 @@ final class StreamSession {
     return filter;
   }
 
+  boolean compressed() {
+    return compressed;
+  }
+
   synchronized State state() {
     return state;
   }
@@ -169,7 +173,7 @@ final class StreamSession {
 
   /**
    * Reads the log position, acks, then goes live or queues the replay. Runs on a blocking thread.
-   * The replay is its own task, so when many clients resume together every one is acked first
+   * Replays run on their own pool, so when many clients resume together every one is acked at once
    * instead of waiting for the replays queued before it.
    */
   private void start(Handshake h) {
@@ -202,8 +206,11 @@ final class StreamSession {
               h.lastSeq(),
               resume);
           if (resume) {
-            node.blocking.execute(
-                () -> onLog(() -> SessionReplay.run(this, node.log, node.config, node.metrics)));
+            node.replays.execute(
+                () ->
+                    onLog(
+                        () ->
+                            SessionReplay.run(this, node.replayPages, node.config, node.metrics)));
           }
         });
   }
@@ -274,8 +281,8 @@ final class StreamSession {
     return writer;
   }
 
-  /** Encodes (and compresses, if negotiated) a frame for this session alone: replay, trimming. */
-  ByteBuf encodeForThisSession(List<EventEnvelope> events, int from, int to) {
+  /** Encodes (and compresses, if negotiated) a frame for this session alone: a trimmed batch. */
+  private ByteBuf encodeForThisSession(List<EventEnvelope> events, int from, int to) {
     ByteBuf plain = Frames.events(events, from, to);
     if (!compressed) {
       return plain;

@@ -1,0 +1,170 @@
+package io.bellhop.events.stream;
+
+import io.bellhop.events.EventEnvelope;
+import io.bellhop.events.EventLog;
+import io.bellhop.events.Replay;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Pages of the log shared by the sessions replaying them at the same time. When a thousand clients
+ * of an org resume from one cursor after an outage, each page is read from the log once, and each
+ * frame encoded once per filter, instead of a thousand times.
+ *
+ * <p>Only non-empty pages are shared. A page is a prefix of what follows its cursor, true whenever
+ * it was read; "nothing follows" is true only for a session that read it after it registered. A
+ * page idle for {@link #IDLE_NANOS} is dropped, and at most {@link #MAX_EVENTS} events are kept:
+ * beyond that, reads go to the log unshared.
+ */
+final class ReplayPages {
+  static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  static final int MAX_EVENTS = 50_000;
+
+  private record Key(String orgId, long afterSeq) {}
+
+  private final EventLog log;
+  private final int pageSize;
+  private final int maxBatchEvents;
+  private final ConcurrentHashMap<Key, Page> pages = new ConcurrentHashMap<>();
+  private final AtomicLong cachedEvents = new AtomicLong();
+  private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+
+  ReplayPages(EventLog log, int pageSize, int maxBatchEvents) {
+    this.log = log;
+    this.pageSize = pageSize;
+    this.maxBatchEvents = maxBatchEvents;
+  }
+
+  /** The next page of {@code orgId}'s events after {@code afterSeq}; empty when there are none. */
+  Page after(String orgId, long afterSeq) {
+    sweep();
+    if (cachedEvents.get() >= MAX_EVENTS) {
+      return readUnshared(orgId, afterSeq);
+    }
+    var key = new Key(orgId, afterSeq);
+    var mine = new Page();
+    Page shared = pages.putIfAbsent(key, mine);
+    if (shared == null) {
+      try {
+        mine.loaded.complete(read(orgId, afterSeq));
+      } catch (RuntimeException e) {
+        pages.remove(key, mine);
+        mine.loaded.completeExceptionally(e);
+        throw e;
+      }
+      if (mine.events().isEmpty()) {
+        pages.remove(key, mine);
+      } else {
+        cachedEvents.addAndGet(mine.events().size());
+      }
+      return mine;
+    }
+    try {
+      shared.loaded.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    shared.lastUsed = System.nanoTime();
+    return shared.events().isEmpty() ? readUnshared(orgId, afterSeq) : shared;
+  }
+
+  int size() {
+    return pages.size();
+  }
+
+  private Page readUnshared(String orgId, long afterSeq) {
+    var page = new Page();
+    page.loaded.complete(read(orgId, afterSeq));
+    return page;
+  }
+
+  private List<EventEnvelope> read(String orgId, long afterSeq) {
+    try (Replay r = log.replay(orgId, afterSeq)) {
+      return r.next(pageSize);
+    }
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    long last = lastSweep.get();
+    if (now - last < TimeUnit.SECONDS.toNanos(1) || !lastSweep.compareAndSet(last, now)) {
+      return;
+    }
+    pages.forEach(
+        (key, page) -> {
+          if (page.loaded.isDone() && now - page.lastUsed > IDLE_NANOS && pages.remove(key, page)) {
+            cachedEvents.addAndGet(-page.events().size());
+          }
+        });
+  }
+
+  /** One page: its events and, per filter and compression, its frames, encoded once. */
+  final class Page {
+    private final CompletableFuture<List<EventEnvelope>> loaded = new CompletableFuture<>();
+    private final ConcurrentHashMap<FrameKey, List<Frame>> frames = new ConcurrentHashMap<>();
+    private volatile long lastUsed = System.nanoTime();
+
+    List<EventEnvelope> events() {
+      return loaded.join();
+    }
+
+    /** The last seq this page covers; the next page starts after it. */
+    long throughSeq() {
+      List<EventEnvelope> events = events();
+      return events.get(events.size() - 1).seq();
+    }
+
+    /** The frames a session with this filter receives for this page, in seq order. */
+    List<Frame> framesFor(Filter filter, boolean compressed) {
+      return frames.computeIfAbsent(
+          new FrameKey(filter, compressed), k -> encode(k.filter(), k.compressed()));
+    }
+
+    private List<Frame> encode(Filter filter, boolean compressed) {
+      var matching = new ArrayList<EventEnvelope>();
+      for (EventEnvelope e : events()) {
+        if (filter.matches(e)) {
+          matching.add(e);
+        }
+      }
+      var out = new ArrayList<Frame>();
+      Frames.forEachRun(
+          matching,
+          maxBatchEvents,
+          (from, to) -> {
+            ByteBuf frame = Frames.events(matching, from, to);
+            if (compressed) {
+              ByteBuf plain = frame;
+              try {
+                frame = Deflate.compress(plain);
+              } finally {
+                plain.release();
+              }
+            }
+            try {
+              out.add(
+                  new Frame(ByteBufUtil.getBytes(frame), to - from, matching.get(to - 1).seq()));
+            } finally {
+              frame.release();
+            }
+            return true;
+          });
+      return out;
+    }
+  }
+
+  private record FrameKey(Filter filter, boolean compressed) {}
+
+  /**
+   * An encoded event frame: plain bytes, not a pooled buffer, so sessions can share it without
+   * reference counts, and a dropped page is simply garbage.
+   */
+  record Frame(byte[] bytes, int events, long lastSeq) {}
+}
