@@ -5,6 +5,7 @@
 #   infra/bench/stream.sh [--target baseline|bellhop|ws|socketio] [--connections 10000] [--orgs 100]
 #                         [--rate 20000] [--duration 30] [--warmup 20] [--connect-rate 2000]
 #                         [--start] [--deflate] [--scenario NAME] [--per-proc 15000]
+#                         [--nodes 1] [--churn 0]
 #   infra/bench/stream.sh --mode replay --target bellhop [--start] [--events 10000] [--clients 1]
 #
 # Every option also reads an env var of the same name in capitals (CONNECTIONS=1000 ...).
@@ -12,6 +13,11 @@
 # --target ws|socketio  starts a Node peer from bench/peers (bare `ws`, Socket.IO 4) likewise.
 # --target bellhop   expects Bellhop on 127.0.0.1:8080; with --start it runs infra/run in the
 #                    background, waits for /health and stops it at the end (by its PID/group).
+# --nodes K          Bellhop only, with --start: K nodes on this box sharing one NATS and PostgreSQL
+#                    (node 1 from infra/run on :8080, the others on :8081…); load processes are
+#                    spread over the nodes, events are published to node 1; CPU/RSS is summed.
+# --churn R          Bellhop only: from the first delivery on, R connections a second drop their
+#                    socket and reconnect at once, resuming from their last seq (the storm).
 # --mode replay      C clients (--clients, default 1) resume at once from a cursor after M events
 #                    were published to their org
 #                    and times the catch-up (exactly-once, in order); Bellhop only.
@@ -40,6 +46,8 @@ PUBLISH_LANES=${PUBLISH_LANES:-4}     # orgs are split over lanes, one request i
 PUBLISH_BATCH=${PUBLISH_BATCH:-500}   # max events per publish request
 SCENARIO=${SCENARIO:-}
 START=${START:-0}
+NODES=${NODES:-1}
+CHURN=${CHURN:-0}
 DEFLATE=${DEFLATE:-0}
 BASELINE_PORT=${BASELINE_PORT:-18090}
 PEER_PORT=${PEER_PORT:-18091}  # the Node peers (bench/peers): ws, socketio
@@ -68,6 +76,8 @@ while [[ $# -gt 0 ]]; do
     --port) BASELINE_PORT=$2; shift 2 ;;
     --peer-port) PEER_PORT=$2; shift 2 ;;
     --start) START=1; shift ;;
+    --nodes) NODES=$2; shift 2 ;;
+    --churn) CHURN=$2; shift 2 ;;
     --deflate) DEFLATE=1; shift ;;
     -h|--help) usage 0 ;;
     *) echo "unknown option: $1" >&2; usage 64 ;;
@@ -80,12 +90,15 @@ die() { log "ERROR: $*"; exit 1; }
 [[ $TARGET =~ ^(baseline|bellhop|ws|socketio)$ ]] || die "--target must be baseline, bellhop, ws or socketio"
 [[ $MODE == stream || $MODE == replay ]] || die "--mode must be stream or replay"
 [[ $MODE == stream || $TARGET == bellhop ]] || die "--mode replay needs --target bellhop"
+[[ $NODES =~ ^[1-9]$ ]] || die "--nodes must be 1..9"
+((NODES == 1)) || [[ $TARGET == bellhop && $START == 1 ]] || die "--nodes needs --target bellhop --start"
+((CHURN == 0)) || [[ $TARGET == bellhop ]] || die "--churn needs --target bellhop (the peers cannot resume)"
 [[ $BELLHOP_URL =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost)(:[0-9]+)?$ ]] \
   || die "BELLHOP_URL must be a loopback http URL"
 if [[ $MODE == replay ]]; then
   SCENARIO=${SCENARIO:-replay-m${EVENTS}$( ((CLIENTS > 1)) && echo "-k$CLIENTS")}
 else
-  SCENARIO=${SCENARIO:-c${CONNECTIONS}-o${ORGS}-r${RATE}-d${DURATION}}
+  SCENARIO=${SCENARIO:-c${CONNECTIONS}-o${ORGS}-r${RATE}-d${DURATION}$( ((NODES > 1)) && echo "-n$NODES")$( ((CHURN > 0)) && echo "-churn$CHURN")}
 fi
 STAMP=$(date +%Y%m%d-%H%M%S)
 NAME="$SCENARIO-$TARGET-$STAMP"
@@ -192,6 +205,8 @@ summarize() {
 }
 
 # ---- server ----
+NODE_URLS=()        # one WebSocket URL per server node; load processes take them in turn
+SERVER_PIDS=()
 if [[ $TARGET == baseline ]]; then
   [[ -z $(listener_pid "$BASELINE_PORT") ]] || die "port $BASELINE_PORT is busy"
   log "starting baseline BroadcastServer on 127.0.0.1:$BASELINE_PORT"
@@ -242,11 +257,33 @@ else
   [[ -n $SERVER_PID ]] || die "cannot find the PID listening on :$PORT"
   HOSTPORT=${BELLHOP_URL#http://}
   WS_URL="ws://$HOSTPORT/v2/realtime/stream"
+  NODE_URLS=("$WS_URL")
+  SERVER_PIDS=("$SERVER_PID")
+  for ((n = 2; n <= NODES; n++)); do
+    node_port=$((PORT + n - 1))
+    [[ -z $(listener_pid "$node_port") ]] || die "port $node_port is busy (node $n)"
+    log "starting node $n on 127.0.0.1:$node_port (same NATS and PostgreSQL)"
+    # shellcheck disable=SC2086 # BELLHOP_JAVA_OPTS is a list of options
+    NATS_ADDRESSES="nats://127.0.0.1:${BELLHOP_NATS_PORT:-4250}" \
+      JDBC_URL="jdbc:postgresql://127.0.0.1:${BELLHOP_PG_PORT:-5450}/bellhop" JDBC_USER=postgres \
+      JDBC_PASSWORD= MICRONAUT_SERVER_PORT="$node_port" \
+      java ${BELLHOP_JAVA_OPTS:-} -Dbellhop.home="$ROOT" -jar "$ROOT/app/target/bellhop-app-0.1.0-SNAPSHOT.jar" \
+      >"$RUN/node-$n.log" 2>&1 </dev/null &
+    STARTED+=($!)
+    SERVER_PIDS+=($!)
+    NODE_URLS+=("ws://127.0.0.1:$node_port/v2/realtime/stream")
+  done
+  for ((n = 2; n <= NODES; n++)); do
+    wait_health "http://127.0.0.1:$((PORT + n - 1))/health" "$START_TIMEOUT" \
+      || die "node $n did not become healthy (see $RUN/node-$n.log)"
+  done
   PUB_URL="$BELLHOP_URL/v2/realtime/events"
   PROTOCOL=bellhop
 fi
-log "server pid $SERVER_PID; run dir $RUN"
-sampler "$RUN/server.samples" "$SERVER_PID" &
+((${#NODE_URLS[@]})) || NODE_URLS=("$WS_URL")
+((${#SERVER_PIDS[@]})) || SERVER_PIDS=("$SERVER_PID")
+log "server pid(s) ${SERVER_PIDS[*]}; run dir $RUN"
+sampler "$RUN/server.samples" "${SERVER_PIDS[@]}" &
 SAMPLERS+=($!)
 NATS_PID=""
 if [[ $TARGET == bellhop ]]; then   # the durable log is part of Bellhop's cost: sample it too
@@ -269,6 +306,7 @@ fi
 
 # ---- subscribers ----
 PROCS=$(((CONNECTIONS + PER_PROC - 1) / PER_PROC))
+PROCS=$(((PROCS + NODES - 1) / NODES * NODES))   # as many per node, so each node gets C / NODES
 PER=$(((CONNECTIONS + PROCS - 1) / PROCS))
 SOURCES=$((CONNECTIONS / 20000 + 2)); ((SOURCES < 4)) && SOURCES=4
 RATE_PER_PROC=$((CONNECT_RATE / PROCS)); ((RATE_PER_PROC < 1)) && RATE_PER_PROC=1
@@ -281,9 +319,10 @@ log "opening $CONNECTIONS connections in $PROCS process(es) at $CONNECT_RATE/s o
 for ((i = 0; i < PROCS; i++)); do
   first=$((i * PER)); count=$((CONNECTIONS - first < PER ? CONNECTIONS - first : PER))
   extra=(); [[ $DEFLATE == 1 ]] && extra+=(--deflate)
+  ((CHURN > 0)) && extra+=(--churn "$((CHURN / PROCS))")
   # shellcheck disable=SC2086
   timeout -k 10 "$LOAD_TIMEOUT" java $CLIENT_JAVA_OPTS -jar "$JAR" load --protocol "$PROTOCOL" \
-    --url "$WS_URL" "${PLAN[@]}" --first "$first" --count "$count" --services "$SERVICES" \
+    --url "${NODE_URLS[i % NODES]}" "${PLAN[@]}" --first "$first" --count "$count" --services "$SERVICES" \
     --connect-rate "$RATE_PER_PROC" --sources "$SOURCES" --threads "$LOAD_THREADS" \
     --idle-timeout 10 --max-wait "$MAX_WAIT" --out "$RUN/load-$i.json" "${extra[@]}" \
     >"$RUN/load-$i.log" 2>&1 &
@@ -335,4 +374,5 @@ java -jar "$JAR" report --out "$OUT" "${LOAD_FILES[@]}" --publisher "$RUN/publis
   --server "$RUN/server.json" --client "$RUN/client.json" "${EXTRA[@]}" \
   --meta "scenario=$SCENARIO" --meta "target=$TARGET" --meta "timestamp=$STAMP" \
   --meta "durationSec=$DURATION" --meta "warmupSec=$WARMUP" --meta "deflate=$DEFLATE" \
+  --meta "nodes=$NODES" --meta "churnPerSec=$CHURN" \
   --meta "host=$(hostname)" --meta "cores=$(nproc)"

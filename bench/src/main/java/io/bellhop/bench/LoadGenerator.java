@@ -45,6 +45,8 @@ final class LoadGenerator {
   private final Conn[] conns;
   private volatile boolean stopping;
   private Jwt jwt;
+  private WsClient client;
+  private InetSocketAddress remote;
 
   LoadGenerator(Args a) {
     this.args = a;
@@ -77,14 +79,16 @@ final class LoadGenerator {
     double hold = args.dbl("hold", 0);
     boolean expectEvents = !args.flag("no-events");
     File out = new File(args.str("out", "load-result.json"));
-    InetSocketAddress remote = Loopback.require(URI.create(urlTemplate.replace("{org}", "x")));
+    double churnRate = args.dbl("churn", 0);
+    remote = Loopback.require(URI.create(urlTemplate.replace("{org}", "x")));
     if (protocol.equals("bellhop")) {
       jwt = Jwt.fromEnv();
+    } else if (churnRate > 0) {
+      throw new IllegalArgumentException("--churn needs --protocol bellhop (it resumes)");
     }
 
     EventLoopGroup group = Transport.group(args.integer("threads", 2));
-    WsClient client =
-        new WsClient(group, args.flag("deflate"), args.longValue("ack-timeout-ms", 10_000));
+    client = new WsClient(group, args.flag("deflate"), args.longValue("ack-timeout-ms", 10_000));
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     Progress progress = new Progress(stats, count);
     ticker.scheduleAtFixedRate(progress::print, 1, 1, TimeUnit.SECONDS);
@@ -114,7 +118,7 @@ final class LoadGenerator {
           budget[0] = Math.min(budget[0] + perTick, Math.max(1, perTick * 5));
           while (budget[0] >= 1 && next[0] < count && inFlight.get() < maxInFlight) {
             budget[0] -= 1;
-            connect(client, remote, next[0]++);
+            connect(next[0]++);
           }
         },
         0,
@@ -131,6 +135,9 @@ final class LoadGenerator {
         stats.connected.get(), stats.failed.get(), connectSeconds);
     System.out.flush();
 
+    if (churnRate > 0) {
+      scheduleChurn(ticker, churnRate);
+    }
     long ready = System.nanoTime();
     while (true) {
       Thread.sleep(100);
@@ -167,15 +174,44 @@ final class LoadGenerator {
     return 0;
   }
 
-  private void connect(WsClient client, InetSocketAddress remote, int i) {
+  private void connect(int i) {
     int g = first + i;
-    String org = plan.org(g);
-    Conn c = new Conn(g, org);
+    Conn c = new Conn(g, plan.org(g));
     conns[i] = c;
     inFlight.incrementAndGet();
-    URI uri = URI.create(urlTemplate.replace("{org}", org));
+    dial(c);
+  }
+
+  /**
+   * The storm: from the first measured delivery on, {@code rate} connections a second drop their
+   * socket (no close frame, like a lost network) and reconnect at once, resuming from the last seq
+   * they saw; exactly-once is checked across the reconnects.
+   */
+  private void scheduleChurn(ScheduledExecutorService ticker, double rate) {
+    double[] budget = {0};
+    ticker.scheduleAtFixedRate(
+        () -> {
+          if (stopping || stats.firstDelivery.get() == Long.MAX_VALUE) {
+            return;
+          }
+          budget[0] = Math.min(budget[0] + rate / 100.0, Math.max(1, rate / 20.0));
+          var random = java.util.concurrent.ThreadLocalRandom.current();
+          for (int tries = 0; budget[0] >= 1 && tries < 100; tries++) {
+            Conn c = conns[random.nextInt(count)];
+            if (c != null && c.drop()) {
+              budget[0] -= 1;
+            }
+          }
+        },
+        0,
+        10,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void dial(Conn c) {
+    URI uri = URI.create(urlTemplate.replace("{org}", c.org));
     client
-        .connect(uri, remote, sources[g % sources.length], c)
+        .connect(uri, remote, sources[c.index % sources.length], c)
         .addListener(
             f -> {
               if (!f.isSuccess()) {
@@ -239,6 +275,12 @@ final class LoadGenerator {
     r.put("warmupDeliveries", stats.warmup.sum());
     r.put("badFrames", stats.badFrames.sum());
     r.put("pings", stats.pings.sum());
+    r.put("wireBytesIn", client.bytesReceived());
+    r.put("resumes", stats.resumes.sum());
+    r.put("resumesRecovered", stats.resumesRecovered.sum());
+    r.put("resumeFailures", stats.resumeFailures.sum());
+    r.put("resumeAckP50Ms", stats.resumeAck.getValueAtPercentile(50) / 1000.0);
+    r.put("resumeAckP99Ms", stats.resumeAck.getValueAtPercentile(99) / 1000.0);
     long firstD = stats.firstDelivery.get();
     long lastD = stats.lastDelivery.get();
     r.put("firstDeliveryMicros", firstD == Long.MAX_VALUE ? 0 : firstD);
@@ -259,6 +301,11 @@ final class LoadGenerator {
     final SequenceTracker tracker = new SequenceTracker();
     boolean opened;
     private boolean settled;
+    private volatile Channel channel;
+    private volatile long lastSeq = -1;
+    private volatile String epoch;
+    private volatile boolean dropping;
+    private volatile long droppedAtNanos;
 
     Conn(int index, String org) {
       this.index = index;
@@ -275,21 +322,66 @@ final class LoadGenerator {
       if (!protocol.equals("bellhop")) {
         return null;
       }
-      return Handshake.live(jwt.client("bench-" + index, org), services);
+      String token = jwt.client("bench-" + index, org);
+      return epoch == null
+          ? Handshake.live(token, services)
+          : Handshake.resume(token, services, lastSeq, epoch);
+    }
+
+    /** Drops the socket to reconnect with resume; false if this connection is not open now. */
+    boolean drop() {
+      Channel ch = channel;
+      if (dropping || ch == null || !ch.isActive() || epoch == null) {
+        return false;
+      }
+      dropping = true;
+      droppedAtNanos = System.nanoTime();
+      ch.close();
+      return true;
+    }
+
+    private void cursor(long seq, String ackEpoch) {
+      if (ackEpoch != null) {
+        epoch = ackEpoch;
+      }
+      if (seq > lastSeq) {
+        lastSeq = seq;
+      }
     }
 
     @Override
     public void opened(Channel channel, FrameParser.Frame ack) {
+      this.channel = channel;
+      if (ack != null) {
+        cursor(ack.seq, ack.epoch);
+      }
+      stats.open.incrementAndGet();
+      if (dropping) {
+        dropping = false;
+        stats.resumes.increment();
+        if (Boolean.TRUE.equals(ack.recovered)) {
+          stats.resumesRecovered.increment();
+        }
+        stats.resumeAck.recordValue((System.nanoTime() - droppedAtNanos) / 1000);
+        channels.add(channel);
+        return;
+      }
       settled = true;
       opened = true;
       inFlight.decrementAndGet();
       channels.add(channel);
-      stats.open.incrementAndGet();
       stats.connected.incrementAndGet();
     }
 
     @Override
     public void failed(String reason) {
+      if (dropping) {
+        dropping = false;
+        stats.resumeFailures.increment();
+        stats.closed.incrementAndGet();
+        LoadStats.count(stats.closeReasons, "resume failed: " + reason);
+        return;
+      }
       if (settled) {
         return;
       }
@@ -302,6 +394,10 @@ final class LoadGenerator {
     @Override
     public void closed(String reason) {
       stats.open.decrementAndGet();
+      if (dropping && !stopping) {
+        dial(this);
+        return;
+      }
       if (!stopping) {
         stats.closed.incrementAndGet();
         LoadStats.count(stats.closeReasons, reason);
@@ -316,6 +412,7 @@ final class LoadGenerator {
         return;
       }
       stats.lastAny.lazySet(now);
+      cursor(seq, null);
       if (n < 0) {
         stats.warmup.increment();
         stats.warmupLatency(now - t);
@@ -341,6 +438,7 @@ final class LoadGenerator {
     public void control(FrameParser.Frame frame) {
       if ("ping".equals(frame.type)) {
         stats.pings.increment();
+        cursor(frame.seq, null);
       } else if ("error".equals(frame.type)) {
         LoadStats.count(stats.closeReasons, "error " + frame.code);
       }

@@ -33,6 +33,14 @@ final class LoadStats {
   final LongAdder warmup = new LongAdder();
   final LongAdder badFrames = new LongAdder();
   final LongAdder pings = new LongAdder();
+  final LongAdder resumes = new LongAdder();
+  final LongAdder resumesRecovered = new LongAdder();
+  final LongAdder resumeFailures = new LongAdder();
+
+  /** Churn: from dropping a socket to the resumed connection's ack, in microseconds. */
+  final org.HdrHistogram.ConcurrentHistogram resumeAck =
+      new org.HdrHistogram.ConcurrentHistogram(1, MAX_MICROS, 3);
+
   final AtomicLong firstDelivery = new AtomicLong(Long.MAX_VALUE);
   final AtomicLong lastDelivery = new AtomicLong();
   final AtomicLong lastAny = new AtomicLong();

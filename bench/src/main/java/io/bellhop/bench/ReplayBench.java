@@ -85,7 +85,7 @@ final class ReplayBench {
     List<ReplaySession> sessions = new ArrayList<>();
     EventLoopGroup group = Transport.group(a.integer("threads", clients > 1 ? 2 : 1));
     try {
-      WsClient wsClient = new WsClient(group, a.flag("deflate"), 30_000);
+      WsClient wsClient = new WsClient(group, a.flag("deflate"), 60_000);
       var sources = Loopback.sources(clients > 1 ? 4 : 1);
       long t0 = System.nanoTime();
       for (int i = 0; i < clients; i++) {
@@ -144,10 +144,13 @@ final class ReplayBench {
     r.put("complete", complete);
     long failed = sessions.stream().filter(s -> s.failure != null).count();
     r.put("failedClients", failed);
+    var failures = new java.util.TreeMap<String, Long>();
     sessions.stream()
         .filter(s -> s.failure != null)
-        .findFirst()
-        .ifPresent(s -> r.put("failure", s.failure));
+        .forEach(s -> failures.merge(s.failure, 1L, Long::sum));
+    r.put("failures", failures);
+    r.put("badFrames", sessions.stream().mapToLong(s -> s.badFrames).sum());
+    r.put("fewestReceived", sessions.stream().mapToLong(s -> s.tracker.distinct()).min().orElse(0));
     r.put("recovered", sessions.stream().allMatch(s -> Boolean.TRUE.equals(s.recovered)));
     r.put("handshakeToAckMs", median(sessions, s -> s.ms(s.ackAt)));
     r.put("handshakeToFirstMs", median(sessions, s -> s.ms(s.firstAt)));
@@ -191,6 +194,7 @@ final class ReplayBench {
     volatile Boolean recovered;
     volatile String failure;
     volatile long foreign;
+    volatile long badFrames;
     private boolean settled;
 
     ReplaySession(String handshake, String org, int expected, CountDownLatch done) {
@@ -221,6 +225,11 @@ final class ReplayBench {
     public void failed(String reason) {
       failure = reason;
       settle();
+    }
+
+    @Override
+    public void badFrame(Exception e) {
+      badFrames++;
     }
 
     @Override
@@ -271,6 +280,7 @@ final class ReplayBench {
       r.put("duplicates", tracker.duplicates());
       r.put("outOfOrder", tracker.outOfOrder());
       r.put("foreignOrg", foreign);
+      r.put("badFrames", badFrames);
       return r;
     }
 

@@ -31,7 +31,11 @@ final class Report {
           "foreignOrg",
           "warmupDeliveries",
           "badFrames",
-          "pings");
+          "pings",
+          "wireBytesIn",
+          "resumes",
+          "resumesRecovered",
+          "resumeFailures");
   private static final List<String> FIRST =
       List.of(
           "protocol",
@@ -109,6 +113,9 @@ final class Report {
       }
       lastD = Math.max(lastD, Json.num(p, "lastDeliveryMicros"));
       connectSeconds = Math.max(connectSeconds, Json.dbl(p, "connectSeconds"));
+      for (String k : List.of("resumeAckP50Ms", "resumeAckP99Ms")) { // the worst process
+        m.put(k, Math.max(Json.dbl(m, k), Json.dbl(p, k)));
+      }
       ((Map<String, Object>) p.getOrDefault("failureReasons", Map.of()))
           .forEach((k, v) -> failures.merge(k, ((Number) v).longValue(), Long::sum));
       ((Map<String, Object>) p.getOrDefault("closeReasons", Map.of()))
@@ -121,6 +128,10 @@ final class Report {
       }
     }
     m.put("connections", m.remove("count"));
+    long received = Json.num(m, "deliveries") + Json.num(m, "warmupDeliveries");
+    m.put(
+        "wireBytesPerDelivery",
+        received > 0 ? Json.num(m, "wireBytesIn") / (double) received : 0.0);
     m.put("connectSeconds", connectSeconds);
     m.put("failureReasons", failures);
     m.put("closeReasons", closes);

@@ -1,8 +1,12 @@
 package io.bellhop.bench;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -17,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketCl
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Opens WebSocket client connections from a chosen loopback source address. No Origin header is
@@ -29,6 +34,8 @@ final class WsClient {
   private final Bootstrap bootstrap;
   private final boolean deflate;
   private final long ackTimeoutMs;
+  private final LongAdder bytesIn = new LongAdder();
+  private final ChannelHandler countBytes = new CountBytes();
 
   WsClient(EventLoopGroup group, boolean deflate, long ackTimeoutMs) {
     this.deflate = deflate;
@@ -53,7 +60,7 @@ final class WsClient {
             .maxFramePayloadLength(MAX_FRAME)
             .handleCloseFrames(false)
             .dropPongFrames(true)
-            .handshakeTimeoutMillis(15_000)
+            .handshakeTimeoutMillis(Math.max(15_000, ackTimeoutMs))
             .generateOriginHeader(false)
             .withUTF8Validator(false)
             .build();
@@ -65,6 +72,7 @@ final class WsClient {
                   @Override
                   protected void initChannel(Channel ch) {
                     ChannelPipeline p = ch.pipeline();
+                    p.addLast(countBytes);
                     p.addLast(new HttpClientCodec());
                     p.addLast(new HttpObjectAggregator(65_536));
                     if (deflate) {
@@ -76,5 +84,21 @@ final class WsClient {
                   }
                 });
     return b.connect(remote, new InetSocketAddress(source, 0));
+  }
+
+  /** Bytes read from every socket so far, as they came off the wire (TCP payload). */
+  long bytesReceived() {
+    return bytesIn.sum();
+  }
+
+  @ChannelHandler.Sharable
+  private final class CountBytes extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf b) {
+        bytesIn.add(b.readableBytes());
+      }
+      ctx.fireChannelRead(msg);
+    }
   }
 }

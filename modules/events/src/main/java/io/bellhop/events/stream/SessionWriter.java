@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The only way bytes reach one client's socket. Hot: called once per batch per session.
@@ -23,6 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * does not read never grows the heap beyond that bound.
  */
 final class SessionWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionWriter.class);
   private final Channel channel;
   private final long maxQueuedBytes;
   private final StreamMetrics metrics;
@@ -65,6 +68,8 @@ final class SessionWriter {
                           written(size);
                           if (f.isSuccess()) {
                             metrics.delivered(events, appendedAtMicros);
+                          } else {
+                            dropAfterFailedWrite(f.cause());
                           }
                         }));
     return true;
@@ -141,6 +146,20 @@ final class SessionWriter {
   private boolean fits(int size) {
     long now = queued.get();
     return now == 0 || now + size <= maxQueuedBytes;
+  }
+
+  /**
+   * A frame that did not reach the socket must not be skipped silently: the session's cursor has
+   * moved past it. Closing makes the client resume from the last seq it really got.
+   */
+  private void dropAfterFailedWrite(Throwable cause) {
+    if (channel.isActive()) {
+      LOG.warn(
+          "write to {} failed; closing so the client resumes: {}",
+          channel.remoteAddress(),
+          cause.toString());
+      channel.close();
+    }
   }
 
   private void written(int size) {
