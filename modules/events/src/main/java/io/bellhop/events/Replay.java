@@ -15,6 +15,15 @@ public interface Replay extends AutoCloseable {
    */
   List<EventEnvelope> next(int max);
 
+  /**
+   * Whether the events {@link #next} just returned reached the end of the org's events in the log
+   * as that read saw it, so a further call would return only events appended since. False when
+   * unsure: callers then read once more.
+   */
+  default boolean exhausted() {
+    return false;
+  }
+
   @Override
   void close();
 }

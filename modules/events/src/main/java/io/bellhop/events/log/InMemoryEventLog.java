@@ -79,13 +79,16 @@ public final class InMemoryEventLog implements EventLog {
   public Replay replay(String orgId, long afterSeq) {
     return new Replay() {
       long cursor = afterSeq;
+      boolean exhausted;
 
       @Override
       public List<EventEnvelope> next(int max) {
         var out = new ArrayList<EventEnvelope>();
+        exhausted = true;
         synchronized (InMemoryEventLog.this) {
           for (Entry entry : entries) {
             if (out.size() >= max) {
+              exhausted = false;
               break;
             }
             EventEnvelope e = entry.event;
@@ -98,6 +101,11 @@ public final class InMemoryEventLog implements EventLog {
           cursor = out.get(out.size() - 1).seq();
         }
         return out;
+      }
+
+      @Override
+      public boolean exhausted() {
+        return exhausted;
       }
 
       @Override

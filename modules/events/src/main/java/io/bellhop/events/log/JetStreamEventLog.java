@@ -275,6 +275,7 @@ public final class JetStreamEventLog implements EventLog {
     private ConsumerContext consumer;
     private long lastSeq;
     private long lastDelivery;
+    private long pendingAfterLast = -1;
     private boolean done;
 
     PullReplay(String orgId, long afterSeq) {
@@ -286,6 +287,7 @@ public final class JetStreamEventLog implements EventLog {
     @Override
     public List<EventEnvelope> next(int max) {
       var out = new ArrayList<EventEnvelope>();
+      pendingAfterLast = -1;
       try {
         while (out.isEmpty() && !done) {
           FetchConsumer page =
@@ -299,6 +301,7 @@ public final class JetStreamEventLog implements EventLog {
             if (!gap) {
               lastDelivery++;
               lastSeq = m.metaData().streamSequence();
+              pendingAfterLast = m.metaData().pendingCount();
               decode(m).ifPresent(out::add);
             }
           }
@@ -315,6 +318,12 @@ public final class JetStreamEventLog implements EventLog {
         throw new LogUnavailableException("replay interrupted", e);
       }
       return out;
+    }
+
+    /** The consumer's pending count may overcount on nats-server 2.9, never undercount. */
+    @Override
+    public boolean exhausted() {
+      return done || pendingAfterLast == 0;
     }
 
     private boolean deliveredMoreThanRead() throws IOException, JetStreamApiException {

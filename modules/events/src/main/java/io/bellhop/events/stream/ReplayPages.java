@@ -53,7 +53,7 @@ final class ReplayPages {
     Page shared = pages.putIfAbsent(key, mine);
     if (shared == null) {
       try {
-        mine.loaded.complete(read(orgId, afterSeq));
+        mine.load(orgId, afterSeq);
       } catch (RuntimeException e) {
         pages.remove(key, mine);
         mine.loaded.completeExceptionally(e);
@@ -81,14 +81,8 @@ final class ReplayPages {
 
   private Page readUnshared(String orgId, long afterSeq) {
     var page = new Page();
-    page.loaded.complete(read(orgId, afterSeq));
+    page.load(orgId, afterSeq);
     return page;
-  }
-
-  private List<EventEnvelope> read(String orgId, long afterSeq) {
-    try (Replay r = log.replay(orgId, afterSeq)) {
-      return r.next(pageSize);
-    }
   }
 
   private void sweep() {
@@ -109,7 +103,25 @@ final class ReplayPages {
   final class Page {
     private final CompletableFuture<List<EventEnvelope>> loaded = new CompletableFuture<>();
     private final ConcurrentHashMap<FrameKey, List<Frame>> frames = new ConcurrentHashMap<>();
-    private volatile long lastUsed = System.nanoTime();
+    private final long readStartedAt = System.nanoTime();
+    private volatile boolean exhausted;
+    private volatile long lastUsed = readStartedAt;
+
+    private void load(String orgId, long afterSeq) {
+      try (Replay r = log.replay(orgId, afterSeq)) {
+        List<EventEnvelope> events = r.next(pageSize);
+        exhausted = r.exhausted();
+        loaded.complete(events);
+      }
+    }
+
+    /**
+     * Whether this page holds every event of its org up to the log's head as of {@code nanos}: it
+     * reached the end of the log, in a read that started after that moment.
+     */
+    boolean reachesHeadOf(long nanos) {
+      return exhausted && readStartedAt - nanos > 0;
+    }
 
     List<EventEnvelope> events() {
       return loaded.join();

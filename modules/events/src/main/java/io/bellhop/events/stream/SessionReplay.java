@@ -17,12 +17,22 @@ final class SessionReplay {
       StreamSession session, ReplayPages pages, StreamConfig config, StreamMetrics metrics) {
     long from;
     while ((from = session.replayFrom()) >= 0) {
-      ReplayPages.Page page;
-      while (!(page = pages.after(session.orgId(), from)).events().isEmpty()) {
+      // Events after the head come through the fan-out; the replay stops as soon as it knows it
+      // has everything up to there, usually without an extra read that comes back empty.
+      long head = session.replayHead();
+      long headReadAt = session.headReadAt();
+      while (from < head) {
+        ReplayPages.Page page = pages.after(session.orgId(), from);
+        if (page.events().isEmpty()) {
+          break;
+        }
         if (!sendPage(session, config, metrics, page)) {
           return;
         }
         from = page.throughSeq();
+        if (page.reachesHeadOf(headReadAt)) {
+          break;
+        }
       }
       if (session.finishReplay()) {
         return;

@@ -56,6 +56,8 @@ final class StreamSession {
   private Filter filter;
   private FanOut.Shard shard;
   private long cursor;
+  private long replayHead;
+  private long headReadAt;
   private final ArrayDeque<EventBatch> held = new ArrayDeque<>();
   private long heldBytes;
   private boolean heldOverflow;
@@ -180,7 +182,9 @@ final class StreamSession {
     onLog(
         () -> {
           LogPosition pos = node.log.position();
+          long readAt = System.nanoTime();
           boolean resume = h.resumes() && pos.canResumeAfter(h.lastSeq(), h.epoch());
+          boolean replay;
           synchronized (this) {
             if (state != State.REGISTERED) {
               return;
@@ -189,10 +193,13 @@ final class StreamSession {
             cursor = resume ? h.lastSeq() : pos.lastSeq();
             writer.sendText(
                 Frames.ack(cursor, pos.epoch(), resume, id, node.config.heartbeat.toMillis()));
-            if (!resume) {
-              goLive();
-            } else {
+            replay = cursor < pos.lastSeq();
+            if (replay) {
               state = State.REPLAYING;
+              replayHead = pos.lastSeq();
+              headReadAt = readAt;
+            } else {
+              goLive();
             }
           }
           LOG.info(
@@ -205,7 +212,7 @@ final class StreamSession {
               h.propertyId(),
               h.lastSeq(),
               resume);
-          if (resume) {
+          if (replay) {
             node.replays.execute(
                 () ->
                     onLog(
@@ -240,6 +247,16 @@ final class StreamSession {
     return state == State.REPLAYING ? cursor : -1;
   }
 
+  /** The log's head when the replay (pass) began: later events come through the fan-out. */
+  synchronized long replayHead() {
+    return replayHead;
+  }
+
+  /** When {@link #replayHead} was read ({@link System#nanoTime}). */
+  synchronized long headReadAt() {
+    return headReadAt;
+  }
+
   /** Queues one replayed frame ending at {@code lastSeq}; false once closed, replaced or cut. */
   synchronized boolean sendReplayed(ByteBuf frame, int events, long lastSeq) {
     if (state != State.REPLAYING) {
@@ -270,7 +287,10 @@ final class StreamSession {
       return true;
     }
     if (heldOverflow) {
+      // The dropped batches are in the log: the next pass reads until the log has no more.
       releaseHeld();
+      replayHead = Long.MAX_VALUE;
+      headReadAt = System.nanoTime();
       return false;
     }
     goLive();

@@ -46,6 +46,26 @@ abstract class EventLogContract {
   }
 
   @Test
+  void aReplayTellsWhenItReachedTheEndOfTheOrgsEvents() throws Exception {
+    String org = newOrg();
+    String other = newOrg();
+    log()
+        .append(
+            List.of(
+                event(org, Service.GUEST, null, 1),
+                event(org, Service.GUEST, null, 2),
+                event(org, Service.GUEST, null, 3),
+                event(other, Service.GUEST, null, 4)))
+        .get(10, TimeUnit.SECONDS);
+    try (Replay r = log().replay(org, 0)) {
+      assertEquals(2, r.next(2).size());
+      assertFalse(r.exhausted(), "one more follows");
+      assertEquals(1, r.next(2).size());
+      assertTrue(r.exhausted(), "the other org's event does not count");
+    }
+  }
+
+  @Test
   void appendAssignsIncreasingSeqsInListOrder() throws Exception {
     String org = newOrg();
     List<Appended> results =

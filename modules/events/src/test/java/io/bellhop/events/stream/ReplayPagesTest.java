@@ -1,6 +1,7 @@
 package io.bellhop.events.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,19 @@ class ReplayPagesTest {
     append("org-c", 3);
     // the cached page still ends at the 4th event; reading on from it finds the 3 new ones
     assertEquals(seqs(1, 7), readAll("org-c", 0));
+  }
+
+  @Test
+  void aPageThatReachedTheLogsEndSettlesOnlySessionsThatReadTheHeadBeforeIt() throws Exception {
+    append("org-d", 12);
+    long before = System.nanoTime();
+    ReplayPages.Page full = pages.after("org-d", 0);
+    assertFalse(full.reachesHeadOf(before), "10 of 12: more follow");
+    ReplayPages.Page last = pages.after("org-d", full.throughSeq());
+    assertTrue(last.reachesHeadOf(before));
+    long later = System.nanoTime();
+    // the same shared page, read before this session saw the head: it proves nothing for it
+    assertFalse(pages.after("org-d", full.throughSeq()).reachesHeadOf(later));
   }
 
   private List<Long> readAll(String org, long from) {
