@@ -5,7 +5,7 @@
 #   infra/bench/stream.sh [--target baseline|bellhop|ws|socketio] [--connections 10000] [--orgs 100]
 #                         [--rate 20000] [--duration 30] [--warmup 20] [--connect-rate 2000]
 #                         [--start] [--deflate] [--scenario NAME] [--per-proc 15000]
-#                         [--nodes 1] [--churn 0]
+#                         [--nodes 1] [--churn 0] [--retries 0] [--connect-ramp 0] [--stagger]
 #   infra/bench/stream.sh --mode replay --target bellhop [--start] [--events 10000] [--clients 1]
 #
 # Every option also reads an env var of the same name in capitals (CONNECTIONS=1000 ...).
@@ -18,6 +18,10 @@
 #                    spread over the nodes, events are published to node 1; CPU/RSS is summed.
 # --churn R          Bellhop only: from the first delivery on, R connections a second drop their
 #                    socket and reconnect at once, resuming from their last seq (the storm).
+# --retries N        a connection that fails to open comes back after 1–5 s, up to N times
+# --connect-ramp S   the connect rate climbs linearly to --connect-rate over S seconds
+# --stagger          load processes connect one after the other, each at the full --connect-rate
+#                    (for capacity runs: a cold node gets the box while it connects its share)
 # --mode replay      C clients (--clients, default 1) resume at once from a cursor after M events
 #                    were published to their org
 #                    and times the catch-up (exactly-once, in order); Bellhop only.
@@ -48,6 +52,9 @@ SCENARIO=${SCENARIO:-}
 START=${START:-0}
 NODES=${NODES:-1}
 CHURN=${CHURN:-0}
+RETRIES=${RETRIES:-0}
+CONNECT_RAMP=${CONNECT_RAMP:-0}
+STAGGER=${STAGGER:-0}
 DEFLATE=${DEFLATE:-0}
 BASELINE_PORT=${BASELINE_PORT:-18090}
 PEER_PORT=${PEER_PORT:-18091}  # the Node peers (bench/peers): ws, socketio
@@ -78,6 +85,9 @@ while [[ $# -gt 0 ]]; do
     --start) START=1; shift ;;
     --nodes) NODES=$2; shift 2 ;;
     --churn) CHURN=$2; shift 2 ;;
+    --retries) RETRIES=$2; shift 2 ;;
+    --connect-ramp) CONNECT_RAMP=$2; shift 2 ;;
+    --stagger) STAGGER=1; shift ;;
     --deflate) DEFLATE=1; shift ;;
     -h|--help) usage 0 ;;
     *) echo "unknown option: $1" >&2; usage 64 ;;
@@ -96,9 +106,14 @@ die() { log "ERROR: $*"; exit 1; }
 [[ $BELLHOP_URL =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost)(:[0-9]+)?$ ]] \
   || die "BELLHOP_URL must be a loopback http URL"
 if [[ $MODE == replay ]]; then
-  SCENARIO=${SCENARIO:-replay-m${EVENTS}$( ((CLIENTS > 1)) && echo "-k$CLIENTS")}
+  suffix=""
+  ((CLIENTS == 1)) || suffix="-k$CLIENTS"
+  SCENARIO=${SCENARIO:-replay-m${EVENTS}$suffix}
 else
-  SCENARIO=${SCENARIO:-c${CONNECTIONS}-o${ORGS}-r${RATE}-d${DURATION}$( ((NODES > 1)) && echo "-n$NODES")$( ((CHURN > 0)) && echo "-churn$CHURN")}
+  suffix=""
+  ((NODES == 1)) || suffix+="-n$NODES"
+  ((CHURN == 0)) || suffix+="-churn$CHURN"
+  SCENARIO=${SCENARIO:-c${CONNECTIONS}-o${ORGS}-r${RATE}-d${DURATION}$suffix}
 fi
 STAMP=$(date +%Y%m%d-%H%M%S)
 NAME="$SCENARIO-$TARGET-$STAMP"
@@ -311,19 +326,34 @@ PER=$(((CONNECTIONS + PROCS - 1) / PROCS))
 SOURCES=$((CONNECTIONS / 20000 + 2)); ((SOURCES < 4)) && SOURCES=4
 RATE_PER_PROC=$((CONNECT_RATE / PROCS)); ((RATE_PER_PROC < 1)) && RATE_PER_PROC=1
 MAX_WAIT=$((WARMUP + DURATION + 60))
-LOAD_TIMEOUT=$((CONNECTIONS / CONNECT_RATE + MAX_WAIT + 120))
+CONNECT_SPAN=$((CONNECTIONS / CONNECT_RATE + CONNECT_RAMP))
+if [[ $STAGGER == 1 ]]; then
+  RATE_PER_PROC=$CONNECT_RATE
+  CONNECT_SPAN=$((CONNECTIONS / CONNECT_RATE + PROCS * (CONNECT_RAMP + 30)))
+  MAX_WAIT=$((MAX_WAIT + CONNECT_SPAN))   # the first process waits while the others connect
+fi
+LOAD_TIMEOUT=$((CONNECT_SPAN + MAX_WAIT + 120))
 PLAN=(--connections "$CONNECTIONS" --orgs "$ORGS" --rate "$RATE" --duration "$DURATION")
 echo connect > "$PHASE"
 LOADS=(); LOAD_FILES=()
 log "opening $CONNECTIONS connections in $PROCS process(es) at $CONNECT_RATE/s over $SOURCES source addresses"
+deadline=$((SECONDS + CONNECT_SPAN + 90))
+wait_ready() {      # wait_ready I: until load process I has opened its connections
+  until grep -q '^READY' "$RUN/load-$1.log" 2>/dev/null; do
+    kill -0 "${LOADS[$1]}" 2>/dev/null || die "load process $1 exited early: $(tail -3 "$RUN/load-$1.log")"
+    ((SECONDS < deadline)) || die "connections not ready in time (see $RUN/load-$1.log)"
+    sleep 0.5
+  done
+}
 for ((i = 0; i < PROCS; i++)); do
+  ((STAGGER == 0 || i == 0)) || wait_ready $((i - 1))
   first=$((i * PER)); count=$((CONNECTIONS - first < PER ? CONNECTIONS - first : PER))
   extra=(); [[ $DEFLATE == 1 ]] && extra+=(--deflate)
   ((CHURN > 0)) && extra+=(--churn "$((CHURN / PROCS))")
   # shellcheck disable=SC2086
   timeout -k 10 "$LOAD_TIMEOUT" java $CLIENT_JAVA_OPTS -jar "$JAR" load --protocol "$PROTOCOL" \
     --url "${NODE_URLS[i % NODES]}" "${PLAN[@]}" --first "$first" --count "$count" --services "$SERVICES" \
-    --connect-rate "$RATE_PER_PROC" --sources "$SOURCES" --threads "$LOAD_THREADS" \
+    --connect-rate "$RATE_PER_PROC" --connect-ramp "$CONNECT_RAMP" --retries "$RETRIES" --sources "$SOURCES" --threads "$LOAD_THREADS" \
     --idle-timeout 10 --max-wait "$MAX_WAIT" --out "$RUN/load-$i.json" "${extra[@]}" \
     >"$RUN/load-$i.log" 2>&1 &
   LOADS+=($!); STARTED+=($!); LOAD_FILES+=(--load "$RUN/load-$i.json")
@@ -334,13 +364,8 @@ for pid in "${LOADS[@]}"; do CLIENT_PIDS+=($(pgrep -P "$pid" || true)); done
 sampler "$RUN/client.samples" "${CLIENT_PIDS[@]}" &
 SAMPLERS+=($!)
 
-deadline=$((SECONDS + CONNECTIONS / CONNECT_RATE + 90))
 for ((i = 0; i < PROCS; i++)); do
-  until grep -q '^READY' "$RUN/load-$i.log" 2>/dev/null; do
-    kill -0 "${LOADS[$i]}" 2>/dev/null || die "load process $i exited early: $(tail -3 "$RUN/load-$i.log")"
-    ((SECONDS < deadline)) || die "connections not ready in time (see $RUN/load-$i.log)"
-    sleep 0.5
-  done
+  wait_ready "$i"
   log "load $i: $(grep '^READY' "$RUN/load-$i.log")"
 done
 echo connected > "$PHASE"

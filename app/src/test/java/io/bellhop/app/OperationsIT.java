@@ -46,6 +46,23 @@ class OperationsIT extends StreamTestBase {
     assertTrue(((Number) m.get("p99LatencyMs")).doubleValue() > 0);
   }
 
+  /**
+   * A listening client sends nothing after its handshake. With Micronaut's default read-idle
+   * timeout every such socket was closed (1001) after 5 minutes, found by the 100k capacity run;
+   * only the all-idle timeout may apply, and the server's pings keep it from firing.
+   */
+  @Test
+  void silentClientsAreNotCutForNotSending() {
+    var config =
+        server
+            .getApplicationContext()
+            .getBean(
+                io.micronaut.http.server.netty.configuration.NettyHttpServerConfiguration.class);
+    assertEquals(java.time.Duration.ZERO, config.getReadIdleTimeout());
+    assertEquals(java.time.Duration.ZERO, config.getWriteIdleTimeout());
+    assertTrue(config.getIdleTimeout().toMinutes() >= 1, "the all-idle bound stays");
+  }
+
   @Test
   void prometheusAndHealthIncludeTheStreamNatsAndPostgres() {
     var prom = get("/prometheus", null);

@@ -43,6 +43,8 @@ final class LoadGenerator {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Conn[] conns;
+  private final int retries;
+  private ScheduledExecutorService ticker;
   private volatile boolean stopping;
   private Jwt jwt;
   private WsClient client;
@@ -64,6 +66,7 @@ final class LoadGenerator {
     this.sources = Loopback.sources(a.integer("sources", 4));
     this.services = Handshake.services(a.str("services", "finance"));
     this.conns = new Conn[count];
+    this.retries = a.integer("retries", 0);
   }
 
   static int run(Args a) throws Exception {
@@ -89,7 +92,7 @@ final class LoadGenerator {
 
     EventLoopGroup group = Transport.group(args.integer("threads", 2));
     client = new WsClient(group, args.flag("deflate"), args.longValue("ack-timeout-ms", 10_000));
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    ticker = Executors.newSingleThreadScheduledExecutor();
     Progress progress = new Progress(stats, count);
     ticker.scheduleAtFixedRate(progress::print, 1, 1, TimeUnit.SECONDS);
     System.out.printf(
@@ -113,9 +116,12 @@ final class LoadGenerator {
     int[] next = {0};
     double[] budget = {0};
     double perTick = connectRate / 100.0;
+    double rampNanos = args.dbl("connect-ramp", 0) * 1e9;
     ticker.scheduleAtFixedRate(
         () -> {
-          budget[0] = Math.min(budget[0] + perTick, Math.max(1, perTick * 5));
+          // an optional linear ramp: cold servers compile their handshake path first
+          double share = rampNanos <= 0 ? 1 : Math.min(1, (System.nanoTime() - t0) / rampNanos);
+          budget[0] = Math.min(budget[0] + perTick * share, Math.max(1, perTick * 5));
           while (budget[0] >= 1 && next[0] < count && inFlight.get() < maxInFlight) {
             budget[0] -= 1;
             connect(next[0]++);
@@ -124,7 +130,7 @@ final class LoadGenerator {
         0,
         10,
         TimeUnit.MILLISECONDS);
-    double connectDeadline = count / connectRate + 60;
+    double connectDeadline = count / connectRate + args.dbl("connect-ramp", 0) / 2 + 60;
     while (stats.connected.get() + stats.failed.get() < count && seconds(t0) < connectDeadline) {
       Thread.sleep(50);
     }
@@ -261,6 +267,7 @@ final class LoadGenerator {
     r.put("sources", sources.length);
     r.put("connected", stats.connected.get());
     r.put("connectFailures", stats.failed.get());
+    r.put("connectRetries", stats.retries.sum());
     r.put("closedEarly", stats.closed.get());
     r.put("connectSeconds", connectSeconds);
     r.put("failureReasons", LoadStats.snapshot(stats.failureReasons));
@@ -301,6 +308,7 @@ final class LoadGenerator {
     final SequenceTracker tracker = new SequenceTracker();
     boolean opened;
     private boolean settled;
+    private int attempts;
     private volatile Channel channel;
     private volatile long lastSeq = -1;
     private volatile String epoch;
@@ -383,6 +391,12 @@ final class LoadGenerator {
         return;
       }
       if (settled) {
+        return;
+      }
+      if (attempts++ < retries && !stopping) { // a real client comes back after a pause
+        stats.retries.increment();
+        long pauseMs = java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000, 5_000);
+        ticker.schedule(() -> dial(this), pauseMs, TimeUnit.MILLISECONDS);
         return;
       }
       settled = true;

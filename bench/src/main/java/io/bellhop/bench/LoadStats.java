@@ -33,6 +33,7 @@ final class LoadStats {
   final LongAdder warmup = new LongAdder();
   final LongAdder badFrames = new LongAdder();
   final LongAdder pings = new LongAdder();
+  final LongAdder retries = new LongAdder();
   final LongAdder resumes = new LongAdder();
   final LongAdder resumesRecovered = new LongAdder();
   final LongAdder resumeFailures = new LongAdder();

@@ -21,6 +21,7 @@ final class Report {
           "count",
           "connected",
           "connectFailures",
+          "connectRetries",
           "closedEarly",
           "deliveries",
           "expectedDeliveries",
