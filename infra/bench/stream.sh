@@ -131,71 +131,9 @@ if [[ ! -f $JAR ]]; then
     || die "bench build failed"
 fi
 
-# ---- process bookkeeping: only what this script started is ever signalled ----
-STARTED=()          # our child PIDs (java, or `timeout` wrapping java)
-SAMPLERS=()
-RUN_PID=""          # infra/run when --start (session leader of its own group)
-
-stop_pid() {        # stop_pid PID [grace seconds]
-  local pid=$1 grace=${2:-10} i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-stop_bellhop() {
-  [[ -n $RUN_PID ]] || return 0
-  log "stopping infra/run (pid $RUN_PID); its trap stops the app, nats-server and PostgreSQL"
-  # Generous grace: infra/run itself waits up to 30 s (app) + 15 s (nats) + 30 s (PostgreSQL).
-  stop_pid "$RUN_PID" 90
-  RUN_PID=""
-}
-
-cleanup() {
-  local rc=$?
-  echo done > "$PHASE" 2>/dev/null || true
-  for pid in "${SAMPLERS[@]}"; do stop_pid "$pid" 2; done
-  for pid in "${STARTED[@]}"; do stop_pid "$pid" 10; done
-  stop_bellhop
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-wait_health() {     # wait_health URL SECONDS
-  local url=$1 limit=$2 i
-  for ((i = 0; i < limit * 4; i++)); do
-    curl -sf --max-time 2 "$url" >/dev/null 2>&1 && return 0
-    sleep 0.25
-  done
-  return 1
-}
-
-listener_pid() {    # PID listening on a local TCP port (read-only lookup)
-  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
-}
-
-# sampler OUT PID...: one line per second "epoch ticks rssKb phase" summed over the PIDs
-sampler() {
-  local out=$1; shift
-  local n ts ticks rss pid stat rest f kb
-  for ((n = 0; n < 7200; n++)); do
-    [[ $(cat "$PHASE" 2>/dev/null) == done ]] && break
-    ts=$(date +%s.%N); ticks=0; rss=0
-    for pid in "$@"; do
-      [[ -r /proc/$pid/stat ]] || continue
-      stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-      rest=${stat##*) }
-      read -r -a f <<<"$rest"
-      ticks=$((ticks + f[11] + f[12]))
-      kb=$(awk '/^VmRSS:/{print $2}' "/proc/$pid/status" 2>/dev/null || true)  # none for zombies
-      rss=$((rss + ${kb:-0}))
-    done
-    echo "$ts $ticks $rss $(cat "$PHASE")" >>"$out"
-    sleep 1
-  done
-}
+# ---- process bookkeeping, health wait, /proc sampler (only what this script started is signalled)
+# shellcheck source=lib.sh
+source "$ROOT/infra/bench/lib.sh"
 
 # summarize SAMPLES PID -> flat JSON on stdout (CPU in % of one core)
 summarize() {

@@ -364,6 +364,7 @@ final class LoadGenerator {
         cursor(ack.seq, ack.epoch);
       }
       stats.open.incrementAndGet();
+      attempts = 0;
       if (dropping) {
         dropping = false;
         stats.resumes.increment();
@@ -384,6 +385,12 @@ final class LoadGenerator {
     @Override
     public void failed(String reason) {
       if (dropping) {
+        if (attempts++ < retries && !stopping) {
+          stats.retries.increment();
+          long pauseMs = java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000, 5_000);
+          ticker.schedule(() -> dial(this), pauseMs, TimeUnit.MILLISECONDS);
+          return;
+        }
         dropping = false;
         stats.resumeFailures.increment();
         stats.closed.incrementAndGet();
