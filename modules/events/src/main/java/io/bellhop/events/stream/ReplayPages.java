@@ -54,7 +54,7 @@ final class ReplayPages {
     if (shared == null) {
       try {
         mine.load(orgId, afterSeq);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // never leave the sessions waiting on it hanging
         pages.remove(key, mine);
         mine.loaded.completeExceptionally(e);
         throw e;
@@ -73,10 +73,6 @@ final class ReplayPages {
     }
     shared.lastUsed = System.nanoTime();
     return shared.events().isEmpty() ? readUnshared(orgId, afterSeq) : shared;
-  }
-
-  int size() {
-    return pages.size();
   }
 
   private Page readUnshared(String orgId, long afterSeq) {
