@@ -85,14 +85,11 @@ command -v npm >/dev/null 2>&1 || die "npm missing (infra/deps.sh installs it)"
 command -v curl >/dev/null 2>&1 || die "curl missing"
 
 STAMP=$(date +%Y%m%d-%H%M%S)
-NAME="$SCENARIO-$STAMP"
-RESULTS=$ROOT/bench/results
-RUN=$RESULTS/runs/$NAME
-OUT=$RESULTS/$NAME.json
-mkdir -p "$RUN"
-PHASE=$RUN/phase
-echo idle >"$PHASE"
-HZ=$(getconf CLK_TCK)
+# ---- process bookkeeping, run directory, health wait, /proc sampler (only what this script
+# started is signalled)
+# shellcheck source=lib.sh
+source "$ROOT/infra/bench/lib.sh"
+open_run "$SCENARIO-$STAMP"
 
 # ---- (a) Artillery itself: npm ci once (Playwright's browser download is skipped: no internet,
 # and the ws engine does not need it) ----
@@ -104,9 +101,6 @@ if [[ ! -x $ART/node_modules/.bin/artillery ]]; then
 fi
 ART_VERSION=$(node -p "require('$ART/node_modules/artillery/package.json').version")
 
-# ---- process bookkeeping, health wait, /proc sampler (only what this script started is signalled)
-# shellcheck source=lib.sh
-source "$ROOT/infra/bench/lib.sh"
 
 descendants() {     # all descendant PIDs of $1
   local c

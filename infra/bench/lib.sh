@@ -1,11 +1,23 @@
 # Shared by the bench scripts (sourced, not run): bookkeeping of the processes a script starts,
-# a bounded health wait, and the /proc sampler. The caller defines log, die and PHASE (a file
-# holding the run's phase; "done" stops the samplers). Only processes started by the caller are
+# its run directory (open_run), a bounded health wait, and the /proc sampler. The caller defines
+# log, die and ROOT; PHASE (set by open_run) holds the run's phase, and "done" stops the samplers. Only processes started by the caller are
 # ever signalled.
 
+PHASE=/dev/null     # until open_run
 STARTED=()          # background children (java, or `timeout` wrapping it)
 SAMPLERS=()
 RUN_PID=""          # infra/run when --start (session leader of its own group)
+
+open_run() {        # open_run NAME: the result file, run directory and phase file of this run
+  NAME=$1
+  RESULTS=$ROOT/bench/results
+  RUN=$RESULTS/runs/$NAME
+  OUT=$RESULTS/$NAME.json
+  mkdir -p "$RUN"
+  PHASE=$RUN/phase
+  echo idle >"$PHASE"
+  HZ=$(getconf CLK_TCK)
+}
 
 stop_pid() {        # stop_pid PID [grace seconds]
   local pid=$1 grace=${2:-10} i

@@ -116,14 +116,11 @@ else
   SCENARIO=${SCENARIO:-c${CONNECTIONS}-o${ORGS}-r${RATE}-d${DURATION}$suffix}
 fi
 STAMP=$(date +%Y%m%d-%H%M%S)
-NAME="$SCENARIO-$TARGET-$STAMP"
-RESULTS=$ROOT/bench/results
-RUN=$RESULTS/runs/$NAME
-OUT=$RESULTS/$NAME.json
-mkdir -p "$RUN"
-PHASE=$RUN/phase
-echo idle > "$PHASE"
-HZ=$(getconf CLK_TCK)
+# ---- process bookkeeping, run directory, health wait, /proc sampler (only what this script
+# started is signalled)
+# shellcheck source=lib.sh
+source "$ROOT/infra/bench/lib.sh"
+open_run "$SCENARIO-$TARGET-$STAMP"
 
 if [[ ! -f $JAR ]]; then
   log "building $JAR"
@@ -131,9 +128,6 @@ if [[ ! -f $JAR ]]; then
     || die "bench build failed"
 fi
 
-# ---- process bookkeeping, health wait, /proc sampler (only what this script started is signalled)
-# shellcheck source=lib.sh
-source "$ROOT/infra/bench/lib.sh"
 
 # summarize SAMPLES PID -> flat JSON on stdout (CPU in % of one core)
 summarize() {

@@ -116,7 +116,8 @@ final class LoadGenerator {
     int[] next = {0};
     double[] budget = {0};
     double perTick = connectRate / 100.0;
-    double rampNanos = args.dbl("connect-ramp", 0) * 1e9;
+    double rampSeconds = args.dbl("connect-ramp", 0);
+    double rampNanos = rampSeconds * 1e9;
     ticker.scheduleAtFixedRate(
         () -> {
           // an optional linear ramp: cold servers compile their handshake path first
@@ -130,7 +131,7 @@ final class LoadGenerator {
         0,
         10,
         TimeUnit.MILLISECONDS);
-    double connectDeadline = count / connectRate + args.dbl("connect-ramp", 0) / 2 + 60;
+    double connectDeadline = count / connectRate + rampSeconds / 2 + 60;
     while (stats.connected.get() + stats.failed.get() < count && seconds(t0) < connectDeadline) {
       Thread.sleep(50);
     }
@@ -142,7 +143,7 @@ final class LoadGenerator {
     System.out.flush();
 
     if (churnRate > 0) {
-      scheduleChurn(ticker, churnRate);
+      scheduleChurn(churnRate);
     }
     long ready = System.nanoTime();
     while (true) {
@@ -193,7 +194,7 @@ final class LoadGenerator {
    * socket (no close frame, like a lost network) and reconnect at once, resuming from the last seq
    * they saw; exactly-once is checked across the reconnects.
    */
-  private void scheduleChurn(ScheduledExecutorService ticker, double rate) {
+  private void scheduleChurn(double rate) {
     double[] budget = {0};
     ticker.scheduleAtFixedRate(
         () -> {
@@ -336,6 +337,17 @@ final class LoadGenerator {
           : Handshake.resume(token, services, lastSeq, epoch);
     }
 
+    /** Dials again after 1–5 s, as a real client would, while retries are left. */
+    private boolean retryLater() {
+      if (attempts++ >= retries || stopping) {
+        return false;
+      }
+      stats.retries.increment();
+      long pauseMs = java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000, 5_000);
+      ticker.schedule(() -> dial(this), pauseMs, TimeUnit.MILLISECONDS);
+      return true;
+    }
+
     /** Drops the socket to reconnect with resume; false if this connection is not open now. */
     boolean drop() {
       Channel ch = channel;
@@ -385,10 +397,7 @@ final class LoadGenerator {
     @Override
     public void failed(String reason) {
       if (dropping) {
-        if (attempts++ < retries && !stopping) {
-          stats.retries.increment();
-          long pauseMs = java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000, 5_000);
-          ticker.schedule(() -> dial(this), pauseMs, TimeUnit.MILLISECONDS);
+        if (retryLater()) {
           return;
         }
         dropping = false;
@@ -400,10 +409,7 @@ final class LoadGenerator {
       if (settled) {
         return;
       }
-      if (attempts++ < retries && !stopping) { // a real client comes back after a pause
-        stats.retries.increment();
-        long pauseMs = java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000, 5_000);
-        ticker.schedule(() -> dial(this), pauseMs, TimeUnit.MILLISECONDS);
+      if (retryLater()) {
         return;
       }
       settled = true;

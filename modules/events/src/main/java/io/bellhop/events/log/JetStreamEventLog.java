@@ -30,6 +30,7 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsJetStreamMetaData;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -297,11 +298,12 @@ public final class JetStreamEventLog implements EventLog {
           Message m;
           while ((m = page.nextMessage()) != null) { // to the end, which closes the pull
             read++;
-            gap = gap || m.metaData().consumerSequence() != lastDelivery + 1;
+            NatsJetStreamMetaData meta = m.metaData();
+            gap = gap || meta.consumerSequence() != lastDelivery + 1;
             if (!gap) {
               lastDelivery++;
-              lastSeq = m.metaData().streamSequence();
-              pendingAfterLast = m.metaData().pendingCount();
+              lastSeq = meta.streamSequence();
+              pendingAfterLast = meta.pendingCount();
               decode(m).ifPresent(out::add);
             }
           }

@@ -4,7 +4,8 @@ import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
 import io.bellhop.events.Replay;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -157,8 +158,7 @@ final class ReplayPages {
               }
             }
             try {
-              out.add(
-                  new Frame(ByteBufUtil.getBytes(frame), to - from, matching.get(to - 1).seq()));
+              out.add(new Frame(directCopy(frame), to - from, matching.get(to - 1).seq()));
             } finally {
               frame.release();
             }
@@ -170,9 +170,25 @@ final class ReplayPages {
 
   private record FrameKey(Filter filter, boolean compressed) {}
 
+  private static ByteBuffer directCopy(ByteBuf frame) {
+    ByteBuffer out = ByteBuffer.allocateDirect(frame.readableBytes());
+    frame.getBytes(frame.readerIndex(), out);
+    return out.flip();
+  }
+
   /**
-   * An encoded event frame: plain bytes, not a pooled buffer, so sessions can share it without
-   * reference counts, and a dropped page is simply garbage.
+   * An encoded event frame, shared by every session that receives it. It lives in direct memory, so
+   * writing it to a socket copies nothing, and each session writes its own view of it: no reference
+   * count crosses sessions, and the memory goes (by GC) with the page and the last view.
    */
-  record Frame(byte[] bytes, int events, long lastSeq) {}
+  record Frame(ByteBuffer content, int events, long lastSeq) {
+    int size() {
+      return content.remaining();
+    }
+
+    /** A view of the frame for one socket write. */
+    ByteBuf buf() {
+      return Unpooled.wrappedBuffer(content.duplicate());
+    }
+  }
 }

@@ -1,6 +1,5 @@
 package io.bellhop.events.stream;
 
-import io.netty.buffer.Unpooled;
 import java.util.List;
 
 /**
@@ -46,13 +45,13 @@ final class SessionReplay {
     SessionWriter writer = session.writer();
     int sent = 0;
     for (ReplayPages.Frame f : frames) {
-      if (!writer.awaitRoomFor(f.bytes().length, config.closeGrace)) {
+      if (!writer.awaitRoomFor(f.size(), config.closeGrace)) {
         if (!writer.isClosing()) {
           session.slowConsumer();
         }
         return false;
       }
-      if (!session.sendReplayed(Unpooled.wrappedBuffer(f.bytes()), f.events(), f.lastSeq())) {
+      if (!session.sendReplayed(f.buf(), f.events(), f.lastSeq())) {
         return false;
       }
       sent += f.events();

@@ -55,7 +55,7 @@ class ReplayPagesTest {
     assertSame(first.framesFor(GUEST, false), first.framesFor(GUEST, false));
     assertEquals(
         List.of(4, 4, 2), first.framesFor(GUEST, false).stream().map(f -> f.events()).toList());
-    String text = new String(first.framesFor(GUEST, false).get(0).bytes(), StandardCharsets.UTF_8);
+    String text = first.framesFor(GUEST, false).get(0).buf().toString(StandardCharsets.UTF_8);
     assertTrue(text.startsWith("{\"type\":\"event\",\"service\":\"guest\""), text);
   }
 
