@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The prod environment refuses the dev secret and has no dev token endpoint. */
+/** The prod environment refuses the dev secret or a short one, and has no dev token endpoint. */
 class ProductionGuardTest {
 
   private static Map<String, Object> services() {
@@ -29,6 +29,17 @@ class ProductionGuardTest {
                     .start()
                     .close());
     assertTrue(rootMessage(e).contains("BELLHOP_JWT_SECRET"), rootMessage(e));
+  }
+
+  @Test
+  void prodRefusesToStartWithASecretTooShortForHs256() {
+    var props = services();
+    props.put("micronaut.security.token.jwt.signatures.secret.generator.secret", "abc");
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> ApplicationContext.builder().environments("prod").properties(props).start());
+    assertTrue(rootMessage(e).contains("shorter than 32 bytes"), rootMessage(e));
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.nimbusds.jwt.SignedJWT;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Mints HS256 tokens for tests, including forged and expired ones. */
 final class Tokens {
@@ -52,6 +53,28 @@ final class Tokens {
         List.of("org_admin"),
         List.of(),
         Instant.now().plusSeconds(3600));
+  }
+
+  /**
+   * A correctly signed token built from a user token of {@code org} with {@code edit} applied: for
+   * claims that are well signed but break the rules (a wildcard org, no exp, nbf in the future).
+   */
+  static String custom(String org, Consumer<JWTClaimsSet.Builder> edit) {
+    try {
+      var claims =
+          new JWTClaimsSet.Builder()
+              .subject("user-" + org)
+              .claim("orgId", org)
+              .claim("roles", List.of("staff"))
+              .issueTime(new Date())
+              .expirationTime(Date.from(Instant.now().plusSeconds(3600)));
+      edit.accept(claims);
+      var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
+      jwt.sign(new MACSigner(SECRET));
+      return jwt.serialize();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String sign(

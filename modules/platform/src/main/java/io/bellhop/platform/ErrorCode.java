@@ -7,6 +7,7 @@ package io.bellhop.platform;
 public enum ErrorCode {
   UNAUTHORIZED("missing, invalid or expired token"),
   FORBIDDEN("the token does not allow this"),
+  BAD_REQUEST("a request parameter is missing or not valid"),
   BAD_HANDSHAKE("the handshake frame is not valid JSON of the documented shape"),
   UNKNOWN_SERVICE("a service name is not one of the known services"),
   INVALID_EVENT("an event is missing a field or has one of the wrong shape"),

@@ -4,9 +4,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.validator.TokenValidator;
 import jakarta.inject.Singleton;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,13 +59,18 @@ public class TokenVerifier {
     if (!publisher && (orgId == null || orgId.isBlank())) {
       throw new AuthenticationFailed("token has no orgId claim");
     }
+    // Checked by TokenClaimsValidator already; repeated here because a principal's ids reach
+    // subjects and log lines, whatever path the authentication took.
+    if (!Ids.isValid(userId) || (orgId != null && !Ids.isValid(orgId))) {
+      throw new AuthenticationFailed("sub and orgId must match " + Ids.GRAMMAR);
+    }
     return new Principal(
         userId,
         orgId == null ? "" : orgId,
         stringClaim(claims.get("name")) == null ? "" : stringClaim(claims.get("name")),
         Set.copyOf(authentication.getRoles()),
         stringSet(claims.get("propertyIds")),
-        instantClaim(claims.get("exp")));
+        TokenClaimsValidator.instant(claims.get("exp")));
   }
 
   private static String stringClaim(Object value) {
@@ -79,26 +82,17 @@ public class TokenVerifier {
       return Set.of();
     }
     var out = new LinkedHashSet<String>();
-    if (value instanceof Collection<?> items) {
-      for (Object item : items) {
-        out.add(PropertyIds.normalize(item));
+    try {
+      if (value instanceof Collection<?> items) {
+        for (Object item : items) {
+          out.add(PropertyIds.normalize(item));
+        }
+      } else {
+        out.add(PropertyIds.normalize(value));
       }
-    } else {
-      out.add(PropertyIds.normalize(value));
+    } catch (IllegalArgumentException e) {
+      throw new AuthenticationFailed(e.getMessage());
     }
     return out;
-  }
-
-  private static Instant instantClaim(Object value) {
-    if (value instanceof Date date) {
-      return date.toInstant();
-    }
-    if (value instanceof Instant instant) {
-      return instant;
-    }
-    if (value instanceof Number seconds) {
-      return Instant.ofEpochSecond(seconds.longValue());
-    }
-    return null;
   }
 }

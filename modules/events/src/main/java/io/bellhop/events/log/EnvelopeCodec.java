@@ -158,7 +158,13 @@ public final class EnvelopeCodec {
   private static String scalar(JsonParser p, String field) throws IOException {
     return switch (p.currentToken()) {
       case VALUE_STRING -> p.getText();
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> PropertyIds.normalize(p.getNumberValue());
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        try {
+          yield PropertyIds.normalize(p.getNumberValueExact());
+        } catch (IllegalArgumentException e) {
+          throw invalid("\"" + field + "\": " + e.getMessage());
+        }
+      }
       default -> throw invalid("\"" + field + "\" must be a string or a number");
     };
   }

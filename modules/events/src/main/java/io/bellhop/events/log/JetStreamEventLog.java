@@ -5,7 +5,6 @@ import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
 import io.bellhop.events.LogPosition;
 import io.bellhop.events.Replay;
-import io.bellhop.events.Service;
 import io.bellhop.events.Tail;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -61,11 +60,13 @@ public final class JetStreamEventLog implements EventLog {
   private final JetStreamManagement jsm;
   private final EventLogConfig config;
   private final StreamContext stream;
+  private final EventSubjects subjects;
   private volatile String epoch;
 
   public JetStreamEventLog(Connection nats, EventLogConfig config) {
     this.nats = nats;
     this.config = config;
+    this.subjects = new EventSubjects(config.getSubjectPrefix());
     try {
       this.js = nats.jetStream();
       this.jsm = nats.jetStreamManagement();
@@ -82,7 +83,7 @@ public final class JetStreamEventLog implements EventLog {
     StreamConfiguration wanted =
         StreamConfiguration.builder()
             .name(config.getStreamName())
-            .subjects(config.getSubjectPrefix() + ".*.*")
+            .subjects(subjects.all())
             .storageType(
                 "memory".equalsIgnoreCase(config.getStorage())
                     ? StorageType.Memory
@@ -108,7 +109,7 @@ public final class JetStreamEventLog implements EventLog {
       if (e.getApiErrorCode() != 10059) { // stream not found
         throw e;
       }
-      LOG.info("creating stream {} on {}.*.*", config.getStreamName(), config.getSubjectPrefix());
+      LOG.info("creating stream {} on {}", config.getStreamName(), subjects.all());
       return jsm.addStream(wanted);
     }
   }
@@ -117,11 +118,6 @@ public final class JetStreamEventLog implements EventLog {
     ZonedDateTime created = info.getCreateTime();
     Instant at = created.toInstant();
     return Long.toString(at.getEpochSecond(), 36) + "." + Integer.toString(at.getNano(), 36);
-  }
-
-  /** The subject an org's events of a service are published on. */
-  public String subject(String orgId, Service service) {
-    return config.getSubjectPrefix() + "." + orgId + "." + service.wireName();
   }
 
   @Override
@@ -135,7 +131,7 @@ public final class JetStreamEventLog implements EventLog {
               .build();
       acks.add(
           js.publishAsync(
-              subject(e.orgId(), e.service()),
+              subjects.event(e.orgId(), e.service()),
               new Headers(),
               EnvelopeCodec.writeStored(e),
               options));
@@ -175,7 +171,7 @@ public final class JetStreamEventLog implements EventLog {
   private ConsumerContext openReplayConsumer(String orgId, long afterSeq) {
     ConsumerConfiguration cc =
         ConsumerConfiguration.builder()
-            .filterSubject(config.getSubjectPrefix() + "." + orgId + ".*")
+            .filterSubject(subjects.org(orgId))
             .deliverPolicy(DeliverPolicy.ByStartSequence)
             .startSequence(afterSeq + 1)
             .ackPolicy(AckPolicy.None)
@@ -204,7 +200,7 @@ public final class JetStreamEventLog implements EventLog {
             .build();
     try {
       js.subscribe(
-          config.getSubjectPrefix() + ".*.*",
+          subjects.all(),
           dispatcher,
           msg -> decode(msg).ifPresent(e -> sink.accept(e, micros(msg))),
           false,
@@ -232,24 +228,19 @@ public final class JetStreamEventLog implements EventLog {
    */
   private Optional<EventEnvelope> decode(Message msg) {
     String subject = msg.getSubject();
-    int orgStart = config.getSubjectPrefix().length() + 1;
-    int dot = subject.indexOf('.', orgStart);
     long seq = msg.metaData().streamSequence();
-    if (dot < 0) {
-      return Optional.empty();
-    }
-    String orgId = subject.substring(orgStart, dot);
-    Optional<Service> service = Service.parse(subject.substring(dot + 1));
-    if (service.isEmpty()) {
-      LOG.warn("seq {}: subject {} names no known service; not delivered", seq, subject);
+    Optional<EventSubjects.Address> address = subjects.parse(subject);
+    if (address.isEmpty()) {
+      LOG.warn(
+          "seq {}: subject {} names no valid org or known service; not delivered", seq, subject);
       return Optional.empty();
     }
     try {
       return Optional.of(
           EnvelopeCodec.readStored(
               msg.getData(),
-              orgId,
-              service.get(),
+              address.get().orgId(),
+              address.get().service(),
               seq,
               () -> msg.metaData().timestamp().toInstant().toString(),
               msg.hasHeaders() ? msg.getHeaders().getFirst("Nats-Msg-Id") : null));

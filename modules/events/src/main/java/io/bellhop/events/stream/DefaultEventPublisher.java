@@ -11,6 +11,7 @@ import io.bellhop.events.Service;
 import io.bellhop.events.log.EnvelopeCodec;
 import io.bellhop.events.log.EnvelopeCodec.DraftEvent;
 import io.bellhop.platform.ErrorCode;
+import io.bellhop.platform.Ids;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +25,8 @@ import java.util.regex.Pattern;
 /** Validates events (one rule set for HTTP and in-process publishers) and appends them. */
 @Singleton
 final class DefaultEventPublisher implements EventPublisher {
-  /** orgId becomes a NATS subject token: no dots, spaces or wildcards. */
-  static final Pattern ORG_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final Pattern EVENT_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
-  private static final Pattern PROPERTY_ID = Pattern.compile("[\\x21-\\x7e]{1,64}");
 
   private final EventLog log;
   private final StreamConfig config;
@@ -78,8 +75,9 @@ final class DefaultEventPublisher implements EventPublisher {
   }
 
   private void check(EventEnvelope e) {
-    if (!ORG_ID.matcher(e.orgId()).matches()) {
-      throw invalid(ErrorCode.INVALID_EVENT, "\"orgId\" must match " + ORG_ID.pattern());
+    // orgId becomes a NATS subject token, propertyId a filter key: one grammar for both.
+    if (!Ids.isValid(e.orgId())) {
+      throw invalid(ErrorCode.INVALID_EVENT, "\"orgId\" must match " + Ids.GRAMMAR);
     }
     if (!TYPE.matcher(e.type()).matches()) {
       throw invalid(ErrorCode.INVALID_EVENT, "\"type\" must match " + TYPE.pattern());
@@ -88,9 +86,8 @@ final class DefaultEventPublisher implements EventPublisher {
       throw invalid(
           ErrorCode.INVALID_EVENT, "\"eventId\" must be 1-128 printable ASCII characters");
     }
-    if (e.propertyId() != null && !PROPERTY_ID.matcher(e.propertyId()).matches()) {
-      throw invalid(
-          ErrorCode.INVALID_EVENT, "\"propertyId\" must be 1-64 printable ASCII characters");
+    if (e.propertyId() != null && !Ids.isValid(e.propertyId())) {
+      throw invalid(ErrorCode.INVALID_EVENT, "\"propertyId\" must match " + Ids.GRAMMAR);
     }
     try {
       Instant.parse(e.occurredAt());
