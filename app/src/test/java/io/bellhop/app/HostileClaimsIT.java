@@ -125,6 +125,41 @@ class HostileClaimsIT extends StreamTestBase {
   }
 
   @Test
+  void anUpgradeFromAForeignOriginIsRefusedWithTheDocumentedBody() throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", server.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /v2/realtime/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      + "Sec-WebSocket-Version: 13\r\nOrigin: https://evil.example\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      assertTrue(in.readLine().contains(" 403 "));
+      int length = -1;
+      String line;
+      var headers = new StringBuilder();
+      while (!(line = in.readLine()).isEmpty()) {
+        headers.append(line).append('|');
+        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring(15).trim());
+        }
+      }
+      assertTrue(length > 0, "the 403 has a body: " + headers);
+      char[] body = new char[length];
+      int read = 0;
+      while (read < length) {
+        read += in.read(body, read, length - read);
+      }
+      assertEquals("FORBIDDEN", StreamClient.parse(new String(body)).get("code"));
+    }
+  }
+
+  @Test
   void onlyLivenessIsAnonymousAndItShowsNoDetails() {
     for (String path : List.of("/health", "/health/liveness", "/health/readiness")) {
       var r = get(path, null);
