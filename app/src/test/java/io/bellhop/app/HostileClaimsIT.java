@@ -101,6 +101,21 @@ class HostileClaimsIT extends StreamTestBase {
   }
 
   @Test
+  void aRequestedPropertyOutsideTheGrammarIsRefusedEvenForAnOrgAdmin() {
+    String org = newOrg();
+    String admin = Tokens.user(org, "org_admin");
+    try (StreamClient c = StreamClient.connect(streamUri(""))) {
+      c.send(
+          "{\"token\":\""
+              + admin
+              + "\",\"version\":1,\"filters\":{\"propertyId\":\"p\\nstream.open org=x\"}}");
+      assertEquals(4400, c.awaitClose(WAIT));
+    }
+    var poll = get("/v2/realtime/poll?waitMs=0&propertyId=p%0Ax", admin);
+    assertEquals(400, poll.statusCode(), poll.body());
+  }
+
+  @Test
   void theDevTokenHelperMintsOnlyIdsThePublishApiAccepts() {
     for (String query :
         List.of("orgId=*", "orgId=org.a", "sub=a%0Ab", "orgId=%3E", "propertyIds=1,p%201")) {

@@ -4,6 +4,7 @@ import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.Service;
 import io.bellhop.platform.CloseCode;
 import io.bellhop.platform.ErrorCode;
+import io.bellhop.platform.Ids;
 import io.bellhop.platform.Principal;
 import java.util.EnumSet;
 import java.util.Set;
@@ -29,6 +30,12 @@ record Filter(Set<Service> services, Set<String> properties) {
    */
   static Filter of(Set<Service> services, Principal p, String requestedProperty) {
     if (requestedProperty != null) {
+      if (!Ids.isValid(requestedProperty)) {
+        throw new StreamRefusal(
+            CloseCode.BAD_HANDSHAKE,
+            ErrorCode.BAD_HANDSHAKE,
+            "a property id must match " + Ids.GRAMMAR);
+      }
       if (!p.maySeeProperty(requestedProperty)) {
         throw new StreamRefusal(
             CloseCode.FORBIDDEN,
