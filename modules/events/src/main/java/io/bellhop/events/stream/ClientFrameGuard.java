@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -34,14 +35,22 @@ import java.util.concurrent.TimeUnit;
  * while inflating (1009), since Netty's frame limit is per frame and its deflate decoder has no
  * cap; valid UTF-8 (1007). It takes the place of Netty's permessage-deflate decoder and answers
  * pings itself through the session's bounded writer, at most one pong outstanding, where Micronaut
- * would answer each one unbounded. Once it has refused a connection it reads nothing more and drops
- * what was already read, so a hostile client costs no work after its close.
+ * would answer each one unbounded. Once it has refused a connection nothing more is decoded,
+ * inflated or parsed: raw input is dropped up to {@link #DRAIN_AFTER_REFUSAL}, then no longer read,
+ * so a hostile client costs no work after its close.
  */
 final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
   static final String NAME = "bellhop-frame-guard";
 
   /** Headroom for deflate's framing on top of the message limit, counted on the wire. */
   private static final int WIRE_SLACK = 1024;
+
+  /**
+   * After a refusal, bytes still read (undecoded) before the socket stops reading. Draining what a
+   * client already sent lets its close frame arrive: a socket closed with unread input is reset and
+   * the peer loses what it had not read yet. A flood past this costs nothing more.
+   */
+  static final int DRAIN_AFTER_REFUSAL = 1 << 20;
 
   /** What the guard needs from its connection. */
   interface Owner {
@@ -225,8 +234,12 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
     refused = true;
     releaseMessage();
     inflater.end();
-    // Stop reading: whatever else the client sends is never decoded, inflated or parsed.
-    ctx.channel().config().setAutoRead(false);
+    ChannelHandlerContext frames = ctx.pipeline().context(WebSocketFrameDecoder.class);
+    if (frames != null) {
+      ctx.pipeline().addBefore(frames.name(), "bellhop-drain", new Drain());
+    } else {
+      ctx.channel().config().setAutoRead(false);
+    }
     owner.violated(code, reason);
   }
 
@@ -260,6 +273,22 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
     inflater.end();
     if (closeTimer != null) {
       closeTimer.cancel(false);
+    }
+  }
+
+  /** Drops raw input after a refusal; past its budget, stops reading altogether. */
+  private static final class Drain extends ChannelInboundHandlerAdapter {
+    private long drained;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf b) {
+        drained += b.readableBytes();
+      }
+      ReferenceCountUtil.release(msg);
+      if (drained > DRAIN_AFTER_REFUSAL) {
+        ctx.channel().config().setAutoRead(false);
+      }
     }
   }
 

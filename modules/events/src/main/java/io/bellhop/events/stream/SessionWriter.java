@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -149,6 +150,20 @@ final class SessionWriter {
    * written — or after {@code grace} if the client never reads that far.
    */
   void close(int code, String reason, Duration grace) {
+    close(code, reason, grace, false);
+  }
+
+  /**
+   * Like {@link #close(int, String, Duration)}, for a client that may still be sending: once the
+   * close frame is written only the output is shut down, and the socket closes when the client
+   * closes its side or after {@code grace}. Closed outright with unread input, a socket is reset,
+   * and the client would lose the close frame that says why.
+   */
+  void closeWhileClientSends(int code, String reason, Duration grace) {
+    close(code, reason, grace, true);
+  }
+
+  private void close(int code, String reason, Duration grace, boolean halfClose) {
     if (closing) {
       return;
     }
@@ -162,7 +177,10 @@ final class SessionWriter {
               }
               channel
                   .writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)))
-                  .addListener(ChannelFutureListener.CLOSE);
+                  .addListener(
+                      halfClose && channel instanceof DuplexChannel duplex
+                          ? f -> duplex.shutdownOutput()
+                          : ChannelFutureListener.CLOSE);
               channel
                   .eventLoop()
                   .schedule(() -> channel.close(), grace.toMillis(), TimeUnit.MILLISECONDS);

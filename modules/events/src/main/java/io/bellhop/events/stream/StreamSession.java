@@ -415,7 +415,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
   @Override
   public void violated(CloseCode code, String reason) {
     node.metrics.error();
-    close(code, code == CloseCode.TOO_MANY_MESSAGES ? node.retryHint(5_000, 15_000) : reason);
+    end(code, code == CloseCode.TOO_MANY_MESSAGES ? node.retryHint(5_000, 15_000) : reason, true);
   }
 
   /** A ping from the client: answered through the bounded writer, never past its bound. */
@@ -502,6 +502,11 @@ final class StreamSession implements ClientFrameGuard.Owner {
 
   /** Ends the session with {@code code}; the close frame follows everything already queued. */
   void close(CloseCode code, String reason) {
+    end(code, reason, false);
+  }
+
+  /** {@code clientSending}: the client may still be sending (see {@link SessionWriter}). */
+  private void end(CloseCode code, String reason, boolean clientSending) {
     synchronized (this) {
       if (state == State.CLOSED) {
         return;
@@ -512,7 +517,11 @@ final class StreamSession implements ClientFrameGuard.Owner {
       cancelTimers();
     }
     node.hub.remove(this);
-    writer.close(code.code(), reason, node.config.closeGrace);
+    if (clientSending) {
+      writer.closeWhileClientSends(code.code(), reason, node.config.closeGrace);
+    } else {
+      writer.close(code.code(), reason, node.config.closeGrace);
+    }
   }
 
   /** The socket is gone (either side closed it); runs on the event loop. */

@@ -234,16 +234,23 @@ class ClientFrameGuardTest {
   }
 
   @Test
-  void afterARefusalNothingIsReadOrPassedOnAnyMore() {
-    EmbeddedChannel ch = channel(ClientFrameGuard.Deflate.PER_MESSAGE);
-    ch.writeInbound(new BinaryWebSocketFrame(utf8("x")));
-    assertFalse(ch.config().isAutoRead());
-    byte[] bomb = new ClientDeflater().compress(new byte[1024 * 1024]);
-    var later = new TextWebSocketFrame(true, RSV1, Unpooled.wrappedBuffer(bomb));
-    ch.writeInbound(later);
-    assertEquals(0, later.refCnt());
+  void afterARefusalNothingIsDecodedOrPassedOnAndAFloodIsNoLongerRead() {
+    var ch = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, LIMIT));
+    ClientFrameGuard.install(
+        ch, owner, LIMIT, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
+    ch.writeInbound(
+        Unpooled.wrappedBuffer(maskedFrame(0x82, "x".getBytes(StandardCharsets.UTF_8))));
     assertEquals(List.of(CloseCode.UNSUPPORTED_DATA), owner.violations);
+
+    byte[] frame = maskedFrame(0x81, "{}".getBytes(StandardCharsets.UTF_8));
+    var later = Unpooled.wrappedBuffer(frame);
+    ch.writeInbound(later);
+    assertEquals(0, later.refCnt(), "dropped undecoded");
     assertNull(ch.readInbound());
+    assertTrue(ch.config().isAutoRead(), "still drains what the client already sent");
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[ClientFrameGuard.DRAIN_AFTER_REFUSAL + 1]));
+    assertFalse(ch.config().isAutoRead(), "a flood is no longer read");
+    assertEquals(List.of(CloseCode.UNSUPPORTED_DATA), owner.violations);
   }
 
   @Test
