@@ -10,8 +10,7 @@ public enum CloseCode {
   PROTOCOL_ERROR(1002, false, "frame breaks the WebSocket protocol (e.g. RSV1 without deflate)"),
   UNSUPPORTED_DATA(1003, false, "binary frame; the stream only takes text"),
   INVALID_PAYLOAD(1007, false, "text message is not valid UTF-8"),
-  MESSAGE_TOO_BIG(
-      1009, false, "message larger than the endpoint accepts, inflated and reassembled"),
+  MESSAGE_TOO_BIG(1009, false, "message over the limit, in one frame, fragmented or inflated"),
   INTERNAL_ERROR(1011, true, "unexpected server error; reconnect and resume"),
   SERVER_RESTART(1012, true, "server draining; reconnect elsewhere and resume"),
   TRY_AGAIN_LATER(1013, true, "event log unreachable; reconnect and resume"),
