@@ -73,7 +73,7 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
   private final Owner owner;
   private final int maxMessageBytes;
   private final TokenBucket bucket;
-  private final Deflate deflate;
+  private Deflate deflate;
   private final Duration closeGrace;
   private final BoundedInflater inflater = new BoundedInflater();
 
@@ -100,6 +100,18 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
   static ClientFrameGuard install(
       Channel channel, Owner owner, int maxMessageBytes, TokenBucket bucket, Duration closeGrace) {
     ChannelPipeline pipeline = channel.pipeline();
+    Deflate deflate = takeDeflateDecoder(pipeline);
+    ChannelHandlerContext frames = pipeline.context(WebSocketFrameDecoder.class);
+    if (frames == null) {
+      throw new IllegalStateException("no WebSocket frame decoder in " + pipeline.names());
+    }
+    var guard = new ClientFrameGuard(owner, maxMessageBytes, bucket, deflate, closeGrace);
+    pipeline.addAfter(frames.name(), NAME, guard);
+    return guard;
+  }
+
+  /** Removes Netty's deflate decoder, if the upgrade negotiated one, and says which it was. */
+  private static Deflate takeDeflateDecoder(ChannelPipeline pipeline) {
     Deflate deflate = Deflate.NONE;
     for (Map.Entry<String, ChannelHandler> h : pipeline) {
       if (h.getValue() instanceof WebSocketExtensionDecoder decoder) {
@@ -110,13 +122,7 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
         pipeline.remove(decoder);
       }
     }
-    ChannelHandlerContext frames = pipeline.context(WebSocketFrameDecoder.class);
-    if (frames == null) {
-      throw new IllegalStateException("no WebSocket frame decoder in " + pipeline.names());
-    }
-    var guard = new ClientFrameGuard(owner, maxMessageBytes, bucket, deflate, closeGrace);
-    pipeline.addAfter(frames.name(), NAME, guard);
-    return guard;
+    return deflate;
   }
 
   @Override
@@ -162,6 +168,11 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean rsv1 = rsv != 0;
+    if (rsv1 && deflate == Deflate.NONE) {
+      // Netty adds its deflate decoder once the 101 response is written, normally before the
+      // guard is installed; should that write have finished later, take the decoder now.
+      deflate = takeDeflateDecoder(ctx.pipeline());
+    }
     if (rsv1 && deflate == Deflate.NONE) {
       refuse(ctx, CloseCode.PROTOCOL_ERROR, "RSV1 set but no compression was negotiated");
       return;

@@ -274,6 +274,24 @@ class ClientFrameGuardTest {
     assertEquals(text, received(ch));
   }
 
+  @Test
+  void aDeflateDecoderAddedAfterTheGuardIsTakenOverAtTheFirstCompressedFrame() {
+    var ch = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, LIMIT));
+    ClientFrameGuard.install(
+        ch, owner, LIMIT, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
+    ch.pipeline()
+        .addLast(
+            new PerMessageDeflateServerExtensionHandshaker()
+                .handshakeExtension(new WebSocketExtensionData("permessage-deflate", Map.of()))
+                .newExtensionDecoder());
+    String text = "{\"token\":\"late\"}";
+    byte[] payload = new ClientDeflater().compress(text.getBytes(StandardCharsets.UTF_8));
+    ch.writeInbound(Unpooled.wrappedBuffer(maskedFrame(0x80 | 0x40 | 0x1, payload)));
+    assertEquals(text, received(ch));
+    assertTrue(owner.violations.isEmpty());
+    ch.pipeline().forEach(h -> assertFalse(h.getValue() instanceof WebSocketExtensionDecoder));
+  }
+
   /** A client frame on the wire: {@code b0} = FIN, RSV and opcode bits; payload under 126 bytes. */
   static byte[] maskedFrame(int b0, byte[] payload) {
     byte[] mask = {7, 1, 9, 3};
