@@ -5,6 +5,9 @@
 export const CLOSE_CODES: Readonly<Record<number, { name: string; retryable: boolean }>> = {
   1000: { name: "NORMAL", retryable: true },
   1001: { name: "GOING_AWAY", retryable: true },
+  1002: { name: "PROTOCOL_ERROR", retryable: false },
+  1003: { name: "UNSUPPORTED_DATA", retryable: false },
+  1007: { name: "INVALID_PAYLOAD", retryable: false },
   1009: { name: "MESSAGE_TOO_BIG", retryable: false },
   1011: { name: "INTERNAL_ERROR", retryable: true },
   1012: { name: "SERVER_RESTART", retryable: true },
@@ -14,6 +17,7 @@ export const CLOSE_CODES: Readonly<Record<number, { name: string; retryable: boo
   4400: { name: "BAD_HANDSHAKE", retryable: false },
   4408: { name: "HANDSHAKE_TIMEOUT", retryable: true },
   4429: { name: "TOO_MANY_CONNECTIONS", retryable: true },
+  4430: { name: "TOO_MANY_MESSAGES", retryable: true },
   4509: { name: "SLOW_CONSUMER", retryable: true },
 };
 

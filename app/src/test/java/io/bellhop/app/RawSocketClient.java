@@ -6,15 +6,20 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * A minimal WebSocket client on a plain socket with a tiny receive buffer, for the slow-consumer
- * test: when it does not read, the kernel cannot hide its backlog, so the server's bound is what
- * fills up.
+ * and hostile-client tests: when it does not read, the kernel cannot hide its backlog, so the
+ * server's bound is what fills up. It can send what a browser never would: fragments, binary,
+ * pings, RSV1, raw deflate, bad UTF-8, floods.
  */
 final class RawSocketClient implements AutoCloseable {
   private final Socket socket = new Socket();
@@ -22,6 +27,7 @@ final class RawSocketClient implements AutoCloseable {
   private final OutputStream out;
   int closeCode = -1;
   String closeReason = "";
+  int pongs;
   final List<String> responseHeaders = new ArrayList<>();
 
   /** RSV1 of the last data frame read: set when the frame is permessage-deflate compressed. */
@@ -61,23 +67,97 @@ final class RawSocketClient implements AutoCloseable {
     }
   }
 
+  static final int CONTINUATION = 0x0;
+  static final int TEXT = 0x1;
+  static final int BINARY = 0x2;
+  static final int PING = 0x9;
+
   void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    byte[] mask = {1, 2, 3, 4};
-    out.write(0x81);
-    if (payload.length < 126) {
-      out.write(0x80 | payload.length);
-    } else {
-      out.write(0x80 | 126);
-      out.write(payload.length >>> 8);
-      out.write(payload.length & 0xff);
-    }
-    out.write(mask);
-    for (int i = 0; i < payload.length; i++) {
-      payload[i] ^= mask[i % 4];
-    }
-    out.write(payload);
+    send(frame(TEXT, true, false, text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  void sendFrame(int opcode, boolean fin, boolean rsv1, byte[] payload) throws IOException {
+    send(frame(opcode, fin, rsv1, payload));
+  }
+
+  /** Writes already encoded frames. */
+  void send(byte[] frames) throws IOException {
+    out.write(frames);
     out.flush();
+  }
+
+  /** One masked client frame. */
+  static byte[] frame(int opcode, boolean fin, boolean rsv1, byte[] payload) {
+    var frame = new java.io.ByteArrayOutputStream(payload.length + 14);
+    frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else if (payload.length < 65_536) {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length & 0xff);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) payload.length >>> shift) & 0xff);
+      }
+    }
+    byte[] mask = {1, 2, 3, 4};
+    frame.writeBytes(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i % 4]);
+    }
+    return frame.toByteArray();
+  }
+
+  /**
+   * Writes {@code frames} {@code times} over from another thread, never reading; completes with how
+   * many were written when done or when the server stops taking them.
+   */
+  CompletableFuture<Integer> flood(byte[] frames, int times) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          int sent = 0;
+          try {
+            for (; sent < times; sent++) {
+              out.write(frames);
+            }
+            out.flush();
+          } catch (IOException e) {
+            // The server closed the socket: the flood is over.
+          }
+          return sent;
+        },
+        r -> {
+          Thread t = new Thread(r, "raw-socket-flood");
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+
+  /** How long a read may block before the test fails instead of hanging. */
+  void readTimeout(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
+  }
+
+  /**
+   * permessage-deflate as a browser does it (context takeover): each message is a sync-flushed
+   * block of one long-lived compressor, without the trailing 00 00 FF FF.
+   */
+  static final class Compressor {
+    private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+
+    byte[] compress(byte[] message) {
+      deflater.setInput(message);
+      var out = new java.io.ByteArrayOutputStream();
+      byte[] buf = new byte[16_384];
+      int n;
+      while ((n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH)) > 0) {
+        out.write(buf, 0, n);
+      }
+      byte[] all = out.toByteArray();
+      return java.util.Arrays.copyOf(all, all.length - 4);
+    }
   }
 
   /** Reads frames until a text frame starts; returns whether it was compressed. */
@@ -90,11 +170,27 @@ final class RawSocketClient implements AutoCloseable {
     }
   }
 
-  /**
-   * Reads text messages until the server's close frame; returns them parsed (uncompressed only).
-   */
+  /** Reads the next whole text message, parsed (inflated if compressed). */
+  Map<String, Object> readMessage() throws IOException {
+    Map<String, Object> m = nextMessage();
+    if (m == null) {
+      throw new IOException("closed with " + closeCode + " while waiting for a message");
+    }
+    return m;
+  }
+
+  /** Reads text messages until the server's close frame; returns them parsed. */
   List<Map<String, Object>> readUntilClose() throws IOException {
     var messages = new ArrayList<Map<String, Object>>();
+    Map<String, Object> m;
+    while ((m = nextMessage()) != null) {
+      messages.add(m);
+    }
+    return messages;
+  }
+
+  /** The next text message, or null once the close frame has been read. */
+  private Map<String, Object> nextMessage() throws IOException {
     var text = new java.io.ByteArrayOutputStream();
     while (true) {
       Frame f = readFrame();
@@ -105,19 +201,42 @@ final class RawSocketClient implements AutoCloseable {
             payload.length > 2
                 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
                 : "";
-        return messages;
+        return null;
+      }
+      if (f.opcode() == 0xA) {
+        pongs++;
       }
       if (f.opcode() == 1) {
         lastFrameCompressed = f.compressed();
       }
-      if ((f.opcode() == 1 || f.opcode() == 0) && !lastFrameCompressed) {
+      if (f.opcode() == 1 || f.opcode() == 0) {
         text.write(payload);
         if (f.fin()) {
-          messages.add(StreamClient.parse(text.toString(StandardCharsets.UTF_8)));
-          text.reset();
+          byte[] message = lastFrameCompressed ? inflate(text.toByteArray()) : text.toByteArray();
+          return StreamClient.parse(new String(message, StandardCharsets.UTF_8));
         }
       }
     }
+  }
+
+  private final Inflater inflater = new Inflater(true);
+
+  private byte[] inflate(byte[] message) throws IOException {
+    byte[] input = java.util.Arrays.copyOf(message, message.length + 4);
+    input[message.length + 2] = (byte) 0xff;
+    input[message.length + 3] = (byte) 0xff;
+    inflater.setInput(input);
+    var out = new java.io.ByteArrayOutputStream();
+    byte[] chunk = new byte[4096];
+    try {
+      int n;
+      while ((n = inflater.inflate(chunk)) > 0) {
+        out.write(chunk, 0, n);
+      }
+    } catch (java.util.zip.DataFormatException e) {
+      throw new IOException(e);
+    }
+    return out.toByteArray();
   }
 
   private record Frame(int opcode, boolean fin, boolean compressed, byte[] payload) {}

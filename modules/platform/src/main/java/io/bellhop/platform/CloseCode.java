@@ -7,7 +7,10 @@ package io.bellhop.platform;
 public enum CloseCode {
   NORMAL(1000, true, "normal closure"),
   GOING_AWAY(1001, true, "server going away; reconnect elsewhere and resume"),
-  MESSAGE_TOO_BIG(1009, false, "frame larger than the endpoint accepts"),
+  PROTOCOL_ERROR(1002, false, "frame breaks the WebSocket protocol (e.g. RSV1 without deflate)"),
+  UNSUPPORTED_DATA(1003, false, "binary frame; the stream only takes text"),
+  INVALID_PAYLOAD(1007, false, "text message is not valid UTF-8"),
+  MESSAGE_TOO_BIG(1009, false, "message over the limit, in one frame, fragmented or inflated"),
   INTERNAL_ERROR(1011, true, "unexpected server error; reconnect and resume"),
   SERVER_RESTART(1012, true, "server draining; reconnect elsewhere and resume"),
   TRY_AGAIN_LATER(1013, true, "event log unreachable; reconnect and resume"),
@@ -16,6 +19,7 @@ public enum CloseCode {
   BAD_HANDSHAKE(4400, false, "handshake is not valid"),
   HANDSHAKE_TIMEOUT(4408, true, "no handshake within the deadline"),
   TOO_MANY_CONNECTIONS(4429, true, "node is at its connection or accept-rate limit"),
+  TOO_MANY_MESSAGES(4430, true, "client sent frames faster than its per-connection rate limit"),
   SLOW_CONSUMER(4509, true, "client did not keep up; resume from its cursor");
 
   private final int code;

@@ -15,6 +15,11 @@ import java.util.Set;
  * The client's first frame: {@code
  * {"token":..,"services":[..],"version":1,"filters":{"propertyId":..},"lastSeq":..,"epoch":..}}.
  *
+ * <p>Parsed strictly, because it carries the credential: a known field of the wrong JSON type, a
+ * duplicated field or anything after the object is refused (4400), never skipped or coerced — a
+ * lenient reader once stepped into {@code {"epoch":{"token":..}}} and authenticated with it. {@code
+ * null} counts as absent; unknown fields are skipped whole, for forward compatibility.
+ *
  * @param services requested services; all when the field is absent
  * @param propertyId the requested property narrowing, or {@code null}
  * @param lastSeq the resume cursor, or {@code -1} for live only
@@ -39,29 +44,46 @@ record Handshake(
     long lastSeq = -1;
     String epoch = null;
     try (JsonParser p = EnvelopeCodec.JSON.createParser(text)) {
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw bad(ErrorCode.BAD_HANDSHAKE, "handshake must be a JSON object");
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
-        JsonToken value = p.nextToken();
+        boolean absent = p.nextToken() == JsonToken.VALUE_NULL;
         switch (field) {
-          case "token" -> token = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
-          case "services" -> services = value == JsonToken.VALUE_NULL ? services : services(p);
-          case "version" -> version = p.getValueAsInt(1);
-          case "lastSeq" -> lastSeq = value == JsonToken.VALUE_NULL ? -1 : cursor(p);
-          case "epoch" -> epoch = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
-          case "filters" -> propertyId = filters(p);
+          case "token" -> token = absent ? null : string(p, "token");
+          case "services" -> services = absent ? services : services(p);
+          case "version" -> version = absent ? 1 : version(p);
+          case "lastSeq" -> lastSeq = absent ? -1 : cursor(p);
+          case "epoch" -> epoch = absent ? null : string(p, "epoch");
+          case "filters" -> propertyId = absent ? null : filters(p);
           default -> p.skipChildren();
         }
+      }
+      if (p.nextToken() != null) {
+        throw bad(ErrorCode.BAD_HANDSHAKE, "nothing may follow the handshake object");
       }
     } catch (IOException e) {
       throw bad(ErrorCode.BAD_HANDSHAKE, "handshake is not valid JSON");
     }
-    if (version != 1) {
-      throw bad(ErrorCode.BAD_HANDSHAKE, "unsupported protocol version " + version);
-    }
     return new Handshake(token, services, version, propertyId, lastSeq, epoch);
+  }
+
+  private static String string(JsonParser p, String field) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw bad(ErrorCode.BAD_HANDSHAKE, "\"" + field + "\" must be a string");
+    }
+    return p.getText();
+  }
+
+  private static int version(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() != JsonParser.NumberType.INT
+        || p.getIntValue() != 1) {
+      throw bad(ErrorCode.BAD_HANDSHAKE, "unsupported protocol version; \"version\" must be 1");
+    }
+    return 1;
   }
 
   private static Set<Service> services(JsonParser p) throws IOException {
@@ -70,7 +92,10 @@ record Handshake(
     }
     Set<Service> out = EnumSet.noneOf(Service.class);
     while (p.nextToken() != JsonToken.END_ARRAY) {
-      String name = p.getValueAsString();
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        throw bad(ErrorCode.BAD_HANDSHAKE, "\"services\" must be an array of service names");
+      }
+      String name = p.getText();
       out.add(
           Service.parse(name)
               .orElseThrow(
@@ -82,24 +107,17 @@ record Handshake(
     return out;
   }
 
+  /** A negative cursor is refused, not read as 0: that would silently replay everything. */
   private static long cursor(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-      return Math.max(0, p.getLongValue());
+    if (p.currentToken() == JsonToken.VALUE_NUMBER_INT
+        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+        && p.getLongValue() >= 0) {
+      return p.getLongValue();
     }
-    if (p.currentToken() == JsonToken.VALUE_STRING) {
-      try {
-        return Math.max(0, Long.parseLong(p.getText()));
-      } catch (NumberFormatException e) {
-        // fall through
-      }
-    }
-    throw bad(ErrorCode.BAD_HANDSHAKE, "\"lastSeq\" must be an integer");
+    throw bad(ErrorCode.BAD_HANDSHAKE, "\"lastSeq\" must be an integer >= 0");
   }
 
   private static String filters(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw bad(ErrorCode.BAD_HANDSHAKE, "\"filters\" must be an object");
     }
@@ -108,11 +126,14 @@ record Handshake(
       String field = p.currentName();
       JsonToken value = p.nextToken();
       if (field.equals("propertyId") && value != JsonToken.VALUE_NULL) {
-        if (!value.isScalarValue()) {
-          throw bad(ErrorCode.BAD_HANDSHAKE, "\"filters.propertyId\" must be a string or number");
+        if (value == JsonToken.VALUE_NUMBER_INT) {
+          propertyId = PropertyIds.normalize(p.getNumberValue());
+        } else if (value == JsonToken.VALUE_STRING) {
+          propertyId = p.getText();
+        } else {
+          throw bad(
+              ErrorCode.BAD_HANDSHAKE, "\"filters.propertyId\" must be a string or an integer");
         }
-        propertyId =
-            value.isNumeric() ? PropertyIds.normalize(p.getNumberValue()) : p.getValueAsString();
       } else {
         p.skipChildren();
       }

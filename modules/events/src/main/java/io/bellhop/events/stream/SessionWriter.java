@@ -4,12 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -20,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every write is posted to the channel's event loop, even from the event loop itself, so frames
  * leave in exactly the order {@code send} was called (callers order their calls under the session
- * lock). Bytes handed over but not yet written to the kernel are counted; past {@code
- * maxQueuedBytes} {@link #send} refuses and the session is cut as a slow consumer, so a client that
- * does not read never grows the heap beyond that bound.
+ * lock). Every byte handed over but not yet written to the kernel is counted — events, acks, pings,
+ * errors, pongs alike; past {@code maxQueuedBytes} a send refuses and the session is cut as a slow
+ * consumer, so a client that does not read never grows memory beyond that bound, whatever it makes
+ * the server answer.
  */
 final class SessionWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SessionWriter.class);
@@ -31,6 +35,7 @@ final class SessionWriter {
   private final StreamMetrics metrics;
   private final boolean deflate;
   private final AtomicLong queued = new AtomicLong();
+  private final AtomicBoolean pongPending = new AtomicBoolean();
   private volatile Thread waiter;
   private volatile boolean closing;
 
@@ -75,14 +80,62 @@ final class SessionWriter {
     return true;
   }
 
-  /** Queues a small control frame (ack, ping, error); these are not counted against the bound. */
-  void sendText(String text) {
+  /**
+   * Queues a control message (ack, ping, error, refreshed), counted against the bound like events.
+   * Returns false when it does not fit: the caller cuts the session. Once closing, drops it.
+   */
+  boolean sendText(String text) {
     if (closing) {
-      return;
+      return true;
     }
     ByteBuf bytes = Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
     ByteBuf payload = deflate ? Deflate.compress(bytes) : bytes;
-    channel.eventLoop().execute(() -> channel.writeAndFlush(textFrame(payload)));
+    int size = payload.readableBytes();
+    if (!fits(size)) {
+      payload.release();
+      return false;
+    }
+    queued.addAndGet(size);
+    channel
+        .eventLoop()
+        .execute(() -> channel.writeAndFlush(textFrame(payload)).addListener(f -> written(size)));
+    return true;
+  }
+
+  /**
+   * Answers a client's ping, taking ownership of {@code payload}. While one pong is still unwritten
+   * later pings share it (RFC 6455 §5.5.3 allows answering only one of several), so a ping flood
+   * queues at most one pong. Returns false when even that one does not fit under the bound.
+   */
+  boolean sendPong(ByteBuf payload) {
+    if (closing || !pongPending.compareAndSet(false, true)) {
+      payload.release();
+      return true;
+    }
+    int size = payload.readableBytes();
+    if (!fits(size)) {
+      pongPending.set(false);
+      payload.release();
+      return false;
+    }
+    queued.addAndGet(size);
+    channel
+        .eventLoop()
+        .execute(
+            () ->
+                channel
+                    .writeAndFlush(new PongWebSocketFrame(payload))
+                    .addListener(
+                        f -> {
+                          pongPending.set(false);
+                          written(size);
+                        }));
+    return true;
+  }
+
+  /** Bytes handed to the channel and not yet written to the kernel. */
+  long queuedBytes() {
+    return queued.get();
   }
 
   /** RSV1 marks a compressed message; Netty's own deflate encoder passes such frames through. */
@@ -97,6 +150,20 @@ final class SessionWriter {
    * written — or after {@code grace} if the client never reads that far.
    */
   void close(int code, String reason, Duration grace) {
+    close(code, reason, grace, false);
+  }
+
+  /**
+   * Like {@link #close(int, String, Duration)}, for a client that may still be sending: once the
+   * close frame is written only the output is shut down, and the socket closes when the client
+   * closes its side or after {@code grace}. Closed outright with unread input, a socket is reset,
+   * and the client would lose the close frame that says why.
+   */
+  void closeWhileClientSends(int code, String reason, Duration grace) {
+    close(code, reason, grace, true);
+  }
+
+  private void close(int code, String reason, Duration grace, boolean halfClose) {
     if (closing) {
       return;
     }
@@ -110,7 +177,10 @@ final class SessionWriter {
               }
               channel
                   .writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)))
-                  .addListener(ChannelFutureListener.CLOSE);
+                  .addListener(
+                      halfClose && channel instanceof DuplexChannel duplex
+                          ? f -> duplex.shutdownOutput()
+                          : ChannelFutureListener.CLOSE);
               channel
                   .eventLoop()
                   .schedule(() -> channel.close(), grace.toMillis(), TimeUnit.MILLISECONDS);

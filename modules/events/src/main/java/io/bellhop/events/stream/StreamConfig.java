@@ -28,6 +28,16 @@ class StreamConfig {
   Duration expiryGrace = Duration.ofSeconds(30);
 
   Duration drainTimeout = Duration.ofSeconds(10);
+
+  /**
+   * Frames (of any kind) one client may send per second, sustained; faster is closed with 4430. The
+   * protocol needs a handshake and a refresh every few minutes, so this is generous.
+   */
+  int clientFramesPerSecond = 20;
+
+  /** Frames a client may send at once before {@link #clientFramesPerSecond} applies. */
+  int clientFrameBurst = 100;
+
   int maxPayloadBytes = 64 * 1024;
   int maxEventsPerRequest = 1_000;
 
@@ -125,6 +135,22 @@ class StreamConfig {
 
   public void setDrainTimeout(Duration drainTimeout) {
     this.drainTimeout = drainTimeout;
+  }
+
+  public int getClientFramesPerSecond() {
+    return clientFramesPerSecond;
+  }
+
+  public void setClientFramesPerSecond(int clientFramesPerSecond) {
+    this.clientFramesPerSecond = clientFramesPerSecond;
+  }
+
+  public int getClientFrameBurst() {
+    return clientFrameBurst;
+  }
+
+  public void setClientFrameBurst(int clientFrameBurst) {
+    this.clientFrameBurst = clientFrameBurst;
   }
 
   public int getMaxPayloadBytes() {

@@ -11,6 +11,7 @@ import io.micronaut.websocket.annotation.OnError;
 import io.micronaut.websocket.annotation.OnMessage;
 import io.micronaut.websocket.annotation.OnOpen;
 import io.micronaut.websocket.annotation.ServerWebSocket;
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,10 @@ final class StreamEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(StreamEndpoint.class);
   private static final String SESSION = "bellhop.session";
 
-  /** The handshake is small; anything bigger is refused by Netty with 1009. */
+  /**
+   * The handshake and a refresh are small: a client message may not exceed this, whether sent in
+   * one frame, in fragments or compressed (1009, see {@link ClientFrameGuard}).
+   */
   static final int MAX_CLIENT_FRAME = 16 * 1024;
 
   private final StreamNode node;
@@ -40,8 +44,15 @@ final class StreamEndpoint {
     if (!(request instanceof NettyHttpRequest<?> netty)) {
       throw new IllegalStateException("the stream needs the Netty HTTP server");
     }
-    StreamSession session =
-        node.open(netty.getChannelHandlerContext().channel(), request, transportToken(request));
+    Channel channel = netty.getChannelHandlerContext().channel();
+    StreamSession session = node.open(channel, request, transportToken(request));
+    ClientFrameGuard.install(
+        channel,
+        session,
+        MAX_CLIENT_FRAME,
+        new TokenBucket(
+            node.config.clientFramesPerSecond, node.config.clientFrameBurst, System.nanoTime()),
+        node.config.closeGrace);
     ws.put(SESSION, session);
   }
 

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (the last seq sent) before it is written. State, cursor and held batches change only under this
  * object's lock, and frames are queued under it, so they leave in cursor order.
  */
-final class StreamSession {
+final class StreamSession implements ClientFrameGuard.Owner {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
 
   enum State {
@@ -103,15 +103,11 @@ final class StreamSession {
     return state;
   }
 
-  /** A text frame from the client; runs on the event loop. */
+  /**
+   * A whole text message from the client, already bounded and checked by {@link ClientFrameGuard};
+   * runs on the event loop.
+   */
   void onText(String text) {
-    if (text.length() > StreamEndpoint.MAX_CLIENT_FRAME) {
-      node.metrics.error();
-      close(
-          CloseCode.MESSAGE_TOO_BIG,
-          "frames to the server are limited to " + StreamEndpoint.MAX_CLIENT_FRAME + " bytes");
-      return;
-    }
     State now = state();
     try {
       if (now == State.HANDSHAKING) {
@@ -191,8 +187,11 @@ final class StreamSession {
             }
             recovered = resume;
             cursor = resume ? h.lastSeq() : pos.lastSeq();
-            writer.sendText(
-                Frames.ack(cursor, pos.epoch(), resume, id, node.config.heartbeat.toMillis()));
+            if (!writer.sendText(
+                Frames.ack(cursor, pos.epoch(), resume, id, node.config.heartbeat.toMillis()))) {
+              slowConsumer();
+              return;
+            }
             replay = cursor < pos.lastSeq();
             if (replay) {
               state = State.REPLAYING;
@@ -378,7 +377,7 @@ final class StreamSession {
   private synchronized void ping() {
     if (state == State.LIVE) {
       cursor = Math.max(cursor, shard.processedSeq());
-      writer.sendText(Frames.ping(cursor));
+      sendControl(Frames.ping(cursor));
     }
   }
 
@@ -391,14 +390,39 @@ final class StreamSession {
     heldOverflow = false;
   }
 
+  /** The client's own input is never echoed: an error frame must not grow with what it sent. */
   private void clientMessage(String text) {
     ClientMessage m = ClientMessage.parse(text);
     if (m == null) {
-      writer.sendText(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "message is not valid JSON"));
+      sendControl(
+          Frames.error(
+              ErrorCode.UNKNOWN_MESSAGE, "message is not a JSON object of the documented shape"));
     } else if ("refresh".equals(m.type())) {
       refresh(m.token());
     } else {
-      writer.sendText(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "unknown message type " + m.type()));
+      sendControl(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "unknown message type"));
+    }
+  }
+
+  /** Queues a control message; a client too far behind to take it is cut as a slow consumer. */
+  private void sendControl(String text) {
+    if (!writer.sendText(text)) {
+      slowConsumer();
+    }
+  }
+
+  /** {@link ClientFrameGuard} refused a frame; 4430 carries a retry hint like other retryables. */
+  @Override
+  public void violated(CloseCode code, String reason) {
+    node.metrics.error();
+    end(code, code == CloseCode.TOO_MANY_MESSAGES ? node.retryHint(5_000, 15_000) : reason, true);
+  }
+
+  /** A ping from the client: answered through the bounded writer, never past its bound. */
+  @Override
+  public void pinged(ByteBuf payload) {
+    if (!writer.sendPong(payload)) {
+      slowConsumer();
     }
   }
 
@@ -422,7 +446,7 @@ final class StreamSession {
             CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "refreshed token does not cover this stream");
       }
       principal = p;
-      writer.sendText(Frames.refreshed(p.expiresAt()));
+      sendControl(Frames.refreshed(p.expiresAt()));
     }
     scheduleExpiry();
   }
@@ -471,12 +495,18 @@ final class StreamSession {
 
   void refuse(StreamRefusal r) {
     node.metrics.error();
+    // If even the error frame does not fit, the close frame still tells the client why.
     writer.sendText(Frames.error(r.error, r.getMessage()));
     close(r.close, r.getMessage());
   }
 
   /** Ends the session with {@code code}; the close frame follows everything already queued. */
   void close(CloseCode code, String reason) {
+    end(code, reason, false);
+  }
+
+  /** {@code clientSending}: the client may still be sending (see {@link SessionWriter}). */
+  private void end(CloseCode code, String reason, boolean clientSending) {
     synchronized (this) {
       if (state == State.CLOSED) {
         return;
@@ -487,7 +517,11 @@ final class StreamSession {
       cancelTimers();
     }
     node.hub.remove(this);
-    writer.close(code.code(), reason, node.config.closeGrace);
+    if (clientSending) {
+      writer.closeWhileClientSends(code.code(), reason, node.config.closeGrace);
+    } else {
+      writer.close(code.code(), reason, node.config.closeGrace);
+    }
   }
 
   /** The socket is gone (either side closed it); runs on the event loop. */

@@ -1,6 +1,8 @@
 package io.bellhop.events.stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,11 +11,82 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SessionWriterTest {
+
+  /** A client that never reads: the channel takes every write, none ever completes. */
+  private static final class StalledPeer extends ChannelOutboundHandlerAdapter {
+    final List<Object> held = new ArrayList<>();
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      held.add(msg);
+    }
+
+    void release() {
+      held.forEach(ReferenceCountUtil::release);
+    }
+  }
+
+  private static SessionWriter writer(EmbeddedChannel channel, long maxQueuedBytes) {
+    return new SessionWriter(
+        channel, maxQueuedBytes, new StreamMetrics(new SimpleMeterRegistry()), false);
+  }
+
+  @Test
+  void controlMessagesForAClientThatDoesNotReadCountAgainstItsBound() {
+    var peer = new StalledPeer();
+    var channel = new EmbeddedChannel(peer);
+    SessionWriter writer = writer(channel, 4096);
+    String error =
+        "{\"type\":\"error\",\"code\":\"UNKNOWN_MESSAGE\",\"message\":\"" + "m".repeat(150) + "\"}";
+    int accepted = 0;
+    while (writer.sendText(error)) {
+      accepted++;
+      assertTrue(accepted < 1_000, "the bound never refused a control message");
+    }
+    channel.runPendingTasks();
+    assertTrue(writer.queuedBytes() <= 4096, "queued " + writer.queuedBytes());
+    assertEquals(accepted, peer.held.size());
+    peer.release();
+  }
+
+  @Test
+  void aPingFloodQueuesOnePongForAClientThatDoesNotRead() {
+    var peer = new StalledPeer();
+    var channel = new EmbeddedChannel(peer);
+    SessionWriter writer = writer(channel, 4096);
+    for (int i = 0; i < 10_000; i++) {
+      assertTrue(writer.sendPong(Unpooled.wrappedBuffer(new byte[125])));
+      channel.runPendingTasks();
+    }
+    assertEquals(1, peer.held.size());
+    assertInstanceOf(PongWebSocketFrame.class, peer.held.get(0));
+    assertEquals(125, writer.queuedBytes());
+    peer.release();
+  }
+
+  @Test
+  void writtenControlMessagesAndPongsLeaveTheCount() {
+    var channel = new EmbeddedChannel();
+    SessionWriter writer = writer(channel, 4096);
+    assertTrue(writer.sendText("{\"type\":\"ping\"}"));
+    assertTrue(writer.sendPong(Unpooled.wrappedBuffer(new byte[10])));
+    channel.runPendingTasks();
+    assertEquals(0, writer.queuedBytes());
+    assertTrue(writer.sendPong(Unpooled.wrappedBuffer(new byte[10])));
+    channel.runPendingTasks();
+    assertEquals(
+        2,
+        channel.outboundMessages().stream().filter(PongWebSocketFrame.class::isInstance).count());
+    channel.finishAndReleaseAll();
+  }
 
   @Test
   void aFrameThatFailsToReachTheSocketClosesTheConnectionSoTheClientResumes() {
