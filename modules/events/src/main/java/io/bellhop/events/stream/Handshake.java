@@ -127,7 +127,11 @@ record Handshake(
       JsonToken value = p.nextToken();
       if (field.equals("propertyId") && value != JsonToken.VALUE_NULL) {
         if (value == JsonToken.VALUE_NUMBER_INT) {
-          propertyId = PropertyIds.normalize(p.getNumberValue());
+          try {
+            propertyId = PropertyIds.normalize(p.getNumberValue());
+          } catch (IllegalArgumentException e) {
+            throw bad(ErrorCode.BAD_HANDSHAKE, "\"filters.propertyId\": " + e.getMessage());
+          }
         } else if (value == JsonToken.VALUE_STRING) {
           propertyId = p.getText();
         } else {

@@ -106,6 +106,7 @@ class HandshakeTest {
     assertEquals("7", Handshake.parse("{\"filters\":{\"propertyId\":7}}").propertyId());
     refused("{\"filters\":{\"propertyId\":true}}");
     refused("{\"filters\":{\"propertyId\":7.5}}");
+    refused("{\"filters\":{\"propertyId\":18446744073709551617}}");
     refused("{\"filters\":[]}");
     refused("{\"filters\":\"propertyId=7\"}");
   }
