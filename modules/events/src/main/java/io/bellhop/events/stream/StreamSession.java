@@ -66,6 +66,7 @@ final class StreamSession {
   private boolean recovered;
   private ScheduledFuture<?> expiryTimer;
   private ScheduledFuture<?> pingTimer;
+  private Admission.Slot slot;
   private String closedWith = "peer";
 
   StreamSession(
@@ -163,6 +164,11 @@ final class StreamSession {
       if (state != State.AUTHENTICATING) {
         return;
       }
+      slot = node.authenticated(this, p);
+      if (slot == null) {
+        throw StreamRefusal.tooManyConnections(
+            "too many open connections for this user or org", node.retryHintMillis(1_000, 10_000));
+      }
       principal = p;
       filter = f;
       shard = node.fanOut.shardOf(p.orgId());
@@ -170,7 +176,7 @@ final class StreamSession {
       node.hub.add(this);
     }
     scheduleExpiry();
-    node.blocking.execute(() -> start(h));
+    node.handshakes.execute(() -> start(h));
   }
 
   /**
@@ -472,7 +478,7 @@ final class StreamSession {
   void refuse(StreamRefusal r) {
     node.metrics.error();
     writer.sendText(Frames.error(r.error, r.getMessage()));
-    close(r.close, r.getMessage());
+    close(r.close, r.closeReason());
   }
 
   /** Ends the session with {@code code}; the close frame follows everything already queued. */
@@ -492,10 +498,15 @@ final class StreamSession {
 
   /** The socket is gone (either side closed it); runs on the event loop. */
   void onClosed() {
+    Admission.Slot held;
     synchronized (this) {
       state = State.CLOSED;
       releaseHeld();
       cancelTimers();
+      held = slot;
+    }
+    if (held != null) {
+      held.release();
     }
     node.hub.remove(this);
     node.connectionClosed(this);
