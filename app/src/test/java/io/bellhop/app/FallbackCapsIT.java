@@ -42,6 +42,7 @@ class FallbackCapsIT extends StreamTestBase {
     props.put("bellhop.stream.fallback-threads", "2");
     props.put("bellhop.stream.fallback-threads-per-org", "1");
     props.put("bellhop.stream.heartbeat", "1s");
+    props.put("bellhop.test.stuck-org-log", "true");
     return props;
   }
 
@@ -136,7 +137,12 @@ class FallbackCapsIT extends StreamTestBase {
     new Feed(ConnectionCapsIT.userToken(stuck, "a")).next("\"ack\"");
     new Feed(ConnectionCapsIT.userToken(stuck, "b"));
     new Feed(ConnectionCapsIT.userToken(stuck, "c"));
-    Thread.sleep(500); // the stuck org's feeds have taken every thread they are given
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (StuckOrgLog.blocked() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the stuck org's feeds never read the log");
+      Thread.sleep(50);
+    }
+    Thread.sleep(500); // the stuck org's feeds take every thread they are given
 
     String other = newOrg();
     try (StreamClient socket = subscribe(other, "")) {

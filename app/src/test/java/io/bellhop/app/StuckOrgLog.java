@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * For {@link FallbackCapsIT}: wraps the real event log so that reads of orgs named {@code
@@ -21,14 +22,20 @@ import java.util.concurrent.TimeUnit;
  * thread they can get busy.
  */
 @Singleton
-@Requires(property = "spec.name", value = "FallbackCapsIT")
+@Requires(property = "bellhop.test.stuck-org-log", value = "true")
 final class StuckOrgLog implements BeanCreatedEventListener<EventLog> {
   static final String PREFIX = "stuck-";
-  private static volatile CountDownLatch gate = new CountDownLatch(1);
+  private static final CountDownLatch GATE = new CountDownLatch(1);
+  private static final AtomicInteger BLOCKED = new AtomicInteger();
+
+  /** Reads of stuck orgs waiting at the gate right now. */
+  static int blocked() {
+    return BLOCKED.get();
+  }
 
   /** Lets every blocked read go on; later reads of stuck orgs pass straight through. */
   static void release() {
-    gate.countDown();
+    GATE.countDown();
   }
 
   @Override
@@ -48,10 +55,13 @@ final class StuckOrgLog implements BeanCreatedEventListener<EventLog> {
       @Override
       public Replay replay(String orgId, long afterSeq) {
         if (orgId.startsWith(PREFIX)) {
+          BLOCKED.incrementAndGet();
           try {
-            gate.await(60, TimeUnit.SECONDS);
+            GATE.await(60, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+          } finally {
+            BLOCKED.decrementAndGet();
           }
         }
         return real.replay(orgId, afterSeq);
