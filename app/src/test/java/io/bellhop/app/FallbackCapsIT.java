@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * SSE streams and waiting long-polls count against the same per-user and per-org caps as sockets,
  * and one org's fallback clients cannot starve another org's handshakes or fallbacks: handshakes
- * have their own threads, and one org's fallback reads get at most one of the two fallback
- * threads here. Old behaviour is reproduced with two shared threads (replay-threads = 2).
+ * have their own threads, and one org's fallback reads get at most one of the two fallback threads
+ * here. Old behaviour is reproduced with two shared threads (replay-threads = 2).
  */
 @Timeout(90)
 class FallbackCapsIT extends StreamTestBase {

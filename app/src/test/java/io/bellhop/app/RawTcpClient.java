@@ -56,9 +56,7 @@ final class RawTcpClient implements AutoCloseable {
     }
   }
 
-  /**
-   * Sends an upgrade to the stream and reads the 101 answer, or fails if the server hung up.
-   */
+  /** Sends an upgrade to the stream and reads the 101 answer, or fails if the server hung up. */
   RawTcpClient upgrade(int port) throws IOException {
     String key =
         Base64.getEncoder().encodeToString("bellhop-slow-key".getBytes(StandardCharsets.US_ASCII));

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * For {@link FallbackCapsIT}: wraps the real event log so that reads of orgs named {@code
- * stuck-…} block until {@link #release()} — a stand-in for one org's fallback clients keeping every
- * thread they can get busy.
+ * For {@link FallbackCapsIT}: wraps the real event log so that reads of orgs named {@code stuck-…}
+ * block until {@link #release()} — a stand-in for one org's fallback clients keeping every thread
+ * they can get busy.
  */
 @Singleton
 @Requires(property = "bellhop.test.stuck-org-log", value = "true")
