@@ -133,6 +133,7 @@ class FallbackCapsIT extends StreamTestBase {
   @Test
   void whileOneOrgsFallbacksAreStuckOtherOrgsHandshakesAndFallbacksAreServed() throws Exception {
     String stuck = StuckOrgLog.PREFIX + newOrg();
+    StuckOrgLog.hold();
     new Feed(ConnectionCapsIT.userToken(stuck, "a")).next("\"ack\"");
     new Feed(ConnectionCapsIT.userToken(stuck, "b"));
     new Feed(ConnectionCapsIT.userToken(stuck, "c"));
@@ -165,16 +166,25 @@ class FallbackCapsIT extends StreamTestBase {
     try {
       String org = newOrg();
       String token = ConnectionCapsIT.userToken(org, "leaver");
+      var publisher =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < 40; i++) {
+                  publish(List.of(event(org, "finance", i)));
+                }
+              });
       for (int round = 0; round < 3; round++) {
-        Feed a = new Feed(token);
-        Feed b = new Feed(token);
-        a.next("\"ack\"");
-        b.next("\"ack\"");
-        publishMany(org, "finance", 300);
-        a.close();
+        Feed a = awaitAdmitted(token);
+        Feed b = awaitAdmitted(token);
+        a.next("\"event\"");
+        a.close(); // mid-stream, while events and pings keep coming
         b.close();
-        Thread.sleep(1_500); // pings and events keep coming for a moment; the feeds must stop
       }
+      publisher.get(30, TimeUnit.SECONDS);
+      Thread.sleep(2_500); // pings are due every second: none may go to the departed feeds
+      awaitAdmitted(token);
+      awaitAdmitted(token);
+      assertEquals(429, new Feed(token).answer().statusCode(), "the cap still holds");
       List<String> errors = new ArrayList<>();
       for (ILoggingEvent e : appender.list) {
         String text = e.getFormattedMessage() + " " + throwableText(e.getThrowableProxy());
@@ -185,6 +195,20 @@ class FallbackCapsIT extends StreamTestBase {
       assertEquals(List.of(), errors);
     } finally {
       root.detachAppender(appender);
+    }
+  }
+
+  /** Opens a feed, retrying while the server has not yet seen an earlier feed's close. */
+  private Feed awaitAdmitted(String token) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      Feed f = new Feed(token);
+      if (f.answer().statusCode() == 200) {
+        f.next("\"ack\"");
+        return f;
+      }
+      assertTrue(System.nanoTime() < deadline, "a departed feed never gave its slot back");
+      Thread.sleep(100);
     }
   }
 

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Requires(property = "bellhop.test.stuck-org-log", value = "true")
 final class StuckOrgLog implements BeanCreatedEventListener<EventLog> {
   static final String PREFIX = "stuck-";
-  private static final CountDownLatch GATE = new CountDownLatch(1);
+  private static volatile CountDownLatch gate = new CountDownLatch(0);
   private static final AtomicInteger BLOCKED = new AtomicInteger();
 
   /** Reads of stuck orgs waiting at the gate right now. */
@@ -33,9 +33,14 @@ final class StuckOrgLog implements BeanCreatedEventListener<EventLog> {
     return BLOCKED.get();
   }
 
+  /** From now on, reads of stuck orgs wait until {@link #release()}. */
+  static void hold() {
+    gate = new CountDownLatch(1);
+  }
+
   /** Lets every blocked read go on; later reads of stuck orgs pass straight through. */
   static void release() {
-    GATE.countDown();
+    gate.countDown();
   }
 
   @Override
@@ -57,7 +62,7 @@ final class StuckOrgLog implements BeanCreatedEventListener<EventLog> {
         if (orgId.startsWith(PREFIX)) {
           BLOCKED.incrementAndGet();
           try {
-            GATE.await(60, TimeUnit.SECONDS);
+            gate.await(60, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           } finally {
