@@ -3,6 +3,16 @@
 # log, die and ROOT; PHASE (set by open_run) holds the run's phase, and "done" stops the samplers. Only processes started by the caller are
 # ever signalled.
 
+# The load generator opens up to PER_PROC sockets from each loopback address, and the replay
+# scenario resumes CLIENTS sockets of one user: lift the caps that keep one client from filling a
+# production node (docs/operations.md, "bellhop.http.*"); 0 switches a cap off. Nodes the scripts
+# start inherit these; set them yourself for a node started elsewhere.
+export BELLHOP_HTTP_MAX_CONNECTIONS_PER_ADDRESS=${BELLHOP_HTTP_MAX_CONNECTIONS_PER_ADDRESS:-0}
+export BELLHOP_HTTP_MAX_UNAUTHENTICATED_PER_ADDRESS=${BELLHOP_HTTP_MAX_UNAUTHENTICATED_PER_ADDRESS:-0}
+export BELLHOP_HTTP_MAX_UNAUTHENTICATED=${BELLHOP_HTTP_MAX_UNAUTHENTICATED:-0}
+export BELLHOP_STREAM_MAX_CONNECTIONS_PER_USER=${BELLHOP_STREAM_MAX_CONNECTIONS_PER_USER:-0}
+export BELLHOP_STREAM_MAX_CONNECTIONS_PER_ORG=${BELLHOP_STREAM_MAX_CONNECTIONS_PER_ORG:-0}
+
 PHASE=/dev/null     # until open_run
 STARTED=()          # background children (java, or `timeout` wrapping it)
 SAMPLERS=()

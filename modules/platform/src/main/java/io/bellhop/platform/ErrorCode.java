@@ -13,6 +13,8 @@ public enum ErrorCode {
   INVALID_EVENT("an event is missing a field or has one of the wrong shape"),
   PAYLOAD_TOO_LARGE("an event payload or request body exceeds the limit"),
   UNKNOWN_MESSAGE("a client message type is not known"),
+  TOO_MANY_CONNECTIONS(
+      "over a cap on open connections per user, org or node; retry after the hint"),
   LOG_UNAVAILABLE("the event log (NATS JetStream) is unreachable; retry"),
   INTERNAL("unexpected server error");
 

@@ -7,6 +7,7 @@ import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -31,7 +32,9 @@ import java.util.concurrent.CompletableFuture;
  * the stream's cursor semantics, auth, tenancy and filters. Answers at once when events after
  * {@code lastSeq} exist, else when the next matching event arrives, else after {@code waitMs} (at
  * most 30 s) with no events and the cursor moved past everything it checked. Waiting holds no
- * thread: the fan-out wakes the poll when its org gets events.
+ * thread: the fan-out wakes the poll when its org gets events. A waiting poll counts against its
+ * user's and org's connection caps like a socket (429 with {@code Retry-After} over a cap); its
+ * reads run in its org's lane of the fallback threads ({@link OrgLanes}).
  */
 @Controller("/v2/realtime")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -49,6 +52,7 @@ final class PollController {
 
   @Get(value = "/poll", produces = MediaType.APPLICATION_JSON)
   CompletableFuture<HttpResponse<?>> poll(
+      HttpRequest<?> request,
       Authentication authentication,
       @Nullable @QueryValue String services,
       @Nullable @QueryValue String propertyId,
@@ -56,15 +60,23 @@ final class PollController {
       @Nullable @QueryValue String epoch,
       @QueryValue(defaultValue = "25000") long waitMs) {
     Principal p = FallbackRequests.subscriber(authentication);
+    Filter filter = Filter.of(parseServices(services), p, propertyId);
+    Admission.Slot slot = FallbackRequests.admit(node, p, request, "poll");
     var poll =
         new Poll(
             p.orgId(),
-            Filter.of(parseServices(services), p, propertyId),
+            filter,
             lastSeq,
             epoch,
             System.nanoTime()
                 + Duration.ofMillis(Math.max(0, Math.min(waitMs, MAX_WAIT_MS))).toNanos());
-    node.blocking.execute(poll::attempt);
+    Runnable unhook = FallbackRequests.onConnectionClosed(request, poll::abandon);
+    poll.result.whenComplete(
+        (r, e) -> {
+          slot.release();
+          unhook.run();
+        });
+    node.fallbacks.execute(p.orgId(), poll::attempt);
     return poll.result;
   }
 
@@ -92,7 +104,7 @@ final class PollController {
     return out;
   }
 
-  /** One long-poll request; attempts run on the node's blocking threads, never concurrently. */
+  /** One long-poll request; attempts run in its org's fallback lane, never concurrently. */
   private final class Poll {
     final CompletableFuture<HttpResponse<?>> result = new CompletableFuture<>();
     private final String orgId;
@@ -100,7 +112,7 @@ final class PollController {
     private final Long lastSeq;
     private final String clientEpoch;
     private final long deadlineNanos;
-    private final Runnable wake = () -> node.blocking.execute(this::attempt);
+    private final Runnable wake = () -> node.fallbacks.execute(orgId(), this::attempt);
     private String epoch;
     private long cursor = -1;
     private boolean timerSet;
@@ -137,6 +149,17 @@ final class PollController {
         result.complete(
             HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .body(ErrorBody.of(ErrorCode.LOG_UNAVAILABLE, "event log unavailable; retry")));
+      }
+    }
+
+    private String orgId() {
+      return orgId;
+    }
+
+    /** The client went away: stop waiting (the answer has nobody to go to). */
+    void abandon() {
+      if (result.cancel(false)) {
+        node.signals.cancel(orgId, wake);
       }
     }
 

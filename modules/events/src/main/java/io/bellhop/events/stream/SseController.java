@@ -4,6 +4,7 @@ import io.bellhop.events.LogPosition;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.Principal;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -27,7 +28,8 @@ import reactor.core.publisher.FluxSink;
  * ({@code ack}, {@code event}, {@code ping}) as SSE {@code data}, each with {@code id:
  * <epoch>:<seq>}, so a browser's automatic reconnect sends {@code Last-Event-ID} and resumes
  * exactly where it stopped. Same tokens (also {@code ?access_token=}: EventSource cannot send
- * headers), tenancy and filters as the socket.
+ * headers), tenancy and filters as the socket. An open feed counts against its user's and org's
+ * connection caps like a socket; over a cap the answer is 429 with {@code Retry-After}.
  */
 @Controller("/v2/realtime")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -42,6 +44,7 @@ final class SseController {
 
   @Get(value = "/sse", produces = MediaType.TEXT_EVENT_STREAM)
   Publisher<Event<String>> sse(
+      HttpRequest<?> request,
       Authentication authentication,
       @Nullable @QueryValue String services,
       @Nullable @QueryValue String propertyId,
@@ -63,8 +66,15 @@ final class SseController {
     }
     Long from = cursorSeq;
     String fromEpoch = cursorEpoch;
+    Admission.Slot slot = FallbackRequests.admit(node, p, request, "sse");
+    // Released by the feed when it stops; this covers a response that never subscribes.
+    FallbackRequests.onConnectionClosed(request, slot::release);
     return Flux.create(
-        sink -> new SseFeed(node, scheduler, sink, p.orgId(), filter).start(from, fromEpoch),
+        sink -> {
+          var feed = new SseFeed(node, scheduler, sink, p.orgId(), filter, slot);
+          FallbackRequests.onConnectionClosed(request, feed::stop);
+          feed.start(from, fromEpoch);
+        },
         FluxSink.OverflowStrategy.BUFFER);
   }
 

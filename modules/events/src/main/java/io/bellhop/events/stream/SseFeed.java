@@ -6,13 +6,20 @@ import io.micronaut.scheduling.TaskScheduler;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.FluxSink;
 
 /**
  * One SSE client: reads the org's log after its cursor whenever the fan-out signals new events for
  * the org (or a ping is due), and emits only as fast as the client takes them — no read happens
  * while the client has requested nothing, so a slow client costs no memory. Steps run on the node's
- * blocking threads, one at a time.
+ * fallback threads in the org's lane ({@link OrgLanes}), one at a time, and at most one pump is
+ * queued per feed, so a busy org's backlog is bounded by its number of feeds.
+ *
+ * <p>The feed stops — no more reads, pings or emissions, its {@link Admission.Slot} given back —
+ * when the subscriber goes away or the connection closes, whichever is seen first: Micronaut drops
+ * a closed connection's response without cancelling its publisher at once, and emitting into it
+ * afterwards failed with {@code IllegalStateException: onNext before request?}.
  */
 final class SseFeed {
   private static final int MAX_EVENTS = 1_000;
@@ -22,33 +29,40 @@ final class SseFeed {
   private final FluxSink<Event<String>> sink;
   private final String orgId;
   private final Filter filter;
+  private final Admission.Slot slot;
   private final Runnable wake = this::schedulePump;
+  private final AtomicBoolean pumpQueued = new AtomicBoolean();
   private String epoch;
   private long cursor;
   private boolean started;
   private volatile boolean cancelled;
-  private ScheduledFuture<?> heartbeat;
+  private volatile ScheduledFuture<?> heartbeat;
 
   SseFeed(
       StreamNode node,
       TaskScheduler scheduler,
       FluxSink<Event<String>> sink,
       String orgId,
-      Filter filter) {
+      Filter filter,
+      Admission.Slot slot) {
     this.node = node;
     this.scheduler = scheduler;
     this.sink = sink;
     this.orgId = orgId;
     this.filter = filter;
+    this.slot = slot;
   }
 
   void start(Long lastSeq, String lastEpoch) {
     sink.onRequest(n -> schedulePump());
     sink.onDispose(this::stop);
-    node.blocking.execute(() -> open(lastSeq, lastEpoch));
+    node.fallbacks.execute(orgId, () -> open(lastSeq, lastEpoch));
   }
 
   private synchronized void open(Long lastSeq, String lastEpoch) {
+    if (cancelled) {
+      return;
+    }
     try {
       LogPosition pos = node.log.position();
       epoch = pos.epoch();
@@ -58,21 +72,27 @@ final class SseFeed {
       started = true;
       var every = node.config.heartbeat;
       heartbeat =
-          scheduler.scheduleAtFixedRate(every, every, () -> node.blocking.execute(this::ping));
-      node.blocking.execute(this::pump);
+          scheduler.scheduleAtFixedRate(
+              every, every, () -> node.fallbacks.execute(orgId, this::ping));
+      if (cancelled) {
+        heartbeat.cancel(false);
+      }
+      schedulePump();
     } catch (RuntimeException e) {
+      stop();
       sink.error(e);
     }
   }
 
   private void schedulePump() {
-    if (!cancelled) {
-      node.blocking.execute(this::pump);
+    if (!cancelled && pumpQueued.compareAndSet(false, true)) {
+      node.fallbacks.execute(orgId, this::pump);
     }
   }
 
   /** Reads and emits what is there; parks on the org's signal when there is nothing. */
   private synchronized void pump() {
+    pumpQueued.set(false);
     if (cancelled || !started || sink.requestedFromDownstream() <= 0) {
       return;
     }
@@ -85,6 +105,9 @@ final class SseFeed {
           read.events(),
           node.config.maxBatchEvents,
           (from, to) -> {
+            if (cancelled) {
+              return false;
+            }
             ByteBuf frame = Frames.events(read.events(), from, to);
             try {
               cursor = read.events().get(to - 1).seq();
@@ -97,7 +120,7 @@ final class SseFeed {
       cursor = Math.max(cursor, read.cursor());
       if (found) {
         node.signals.cancel(orgId, wake);
-        node.blocking.execute(this::pump); // there may be more
+        schedulePump(); // there may be more
       }
     } catch (RuntimeException e) {
       stop();
@@ -115,11 +138,14 @@ final class SseFeed {
     return Event.of(data).id(epoch + ":" + cursor);
   }
 
-  private void stop() {
+  /** Stops the feed for good; safe to call from any thread, any number of times. */
+  void stop() {
     cancelled = true;
     node.signals.cancel(orgId, wake);
-    if (heartbeat != null) {
-      heartbeat.cancel(false);
+    ScheduledFuture<?> h = heartbeat;
+    if (h != null) {
+      h.cancel(false);
     }
+    slot.release();
   }
 }

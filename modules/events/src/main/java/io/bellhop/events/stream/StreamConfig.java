@@ -18,8 +18,24 @@ class StreamConfig {
   int maxBatchEvents = 100;
   int replayPageSize = 1000;
   int replayThreads = 8;
+
+  /** Threads that read the log position for socket handshakes; no other work runs on them. */
+  int handshakeThreads = 4;
+
+  /** Threads for the HTTP fallbacks' log reads (SSE pumps, long-polls). */
+  int fallbackThreads = 8;
+
+  /** Of {@link #fallbackThreads}, how many one org's fallback reads may occupy at once. */
+  int fallbackThreadsPerOrg = 2;
+
   int fanOutShards = 2;
   int maxConnections = 19_000;
+
+  /** Sockets, SSE streams and waiting polls one user ({@code sub}) may hold on this node. */
+  int maxConnectionsPerUser = 50;
+
+  /** Sockets, SSE streams and waiting polls one org may hold on this node. */
+  int maxConnectionsPerOrg = 10_000;
 
   /** New connections accepted per second; more are closed with 4429 and a retry hint. */
   int acceptPerSecond = 5_000;
@@ -95,6 +111,46 @@ class StreamConfig {
 
   public void setReplayThreads(int replayThreads) {
     this.replayThreads = replayThreads;
+  }
+
+  public int getHandshakeThreads() {
+    return handshakeThreads;
+  }
+
+  public void setHandshakeThreads(int handshakeThreads) {
+    this.handshakeThreads = handshakeThreads;
+  }
+
+  public int getFallbackThreads() {
+    return fallbackThreads;
+  }
+
+  public void setFallbackThreads(int fallbackThreads) {
+    this.fallbackThreads = fallbackThreads;
+  }
+
+  public int getFallbackThreadsPerOrg() {
+    return fallbackThreadsPerOrg;
+  }
+
+  public void setFallbackThreadsPerOrg(int fallbackThreadsPerOrg) {
+    this.fallbackThreadsPerOrg = fallbackThreadsPerOrg;
+  }
+
+  public int getMaxConnectionsPerUser() {
+    return maxConnectionsPerUser;
+  }
+
+  public void setMaxConnectionsPerUser(int maxConnectionsPerUser) {
+    this.maxConnectionsPerUser = maxConnectionsPerUser;
+  }
+
+  public int getMaxConnectionsPerOrg() {
+    return maxConnectionsPerOrg;
+  }
+
+  public void setMaxConnectionsPerOrg(int maxConnectionsPerOrg) {
+    this.maxConnectionsPerOrg = maxConnectionsPerOrg;
   }
 
   public int getFanOutShards() {

@@ -1,9 +1,13 @@
 package io.bellhop.events.stream;
 
 import io.bellhop.events.Service;
+import io.bellhop.platform.ConnectionGuard;
+import io.bellhop.platform.HttpLimits;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -21,6 +25,8 @@ import org.HdrHistogram.Recorder;
  */
 @Singleton
 class StreamMetrics {
+  private static final String[] TRANSPORTS = {"websocket", "sse", "poll"};
+
   private final LongAdder totalConnections = new LongAdder();
   private final LongAdder eventsDelivered = new LongAdder();
   private final LongAdder errors = new LongAdder();
@@ -30,11 +36,57 @@ class StreamMetrics {
   private final LongAdder latencySumMicros = new LongAdder();
   private final LongAdder latencySamples = new LongAdder();
   private final Map<Service, LongAdder> byService = new EnumMap<>(Service.class);
+
+  /** Refusals by the per-user and per-org caps, keyed {@code "<limit>/<transport>"}. */
+  private final Map<String, LongAdder> refusals = new LinkedHashMap<>();
+
+  private final ConnectionGuard guard;
   private final Recorder latency = new Recorder(3_600_000_000L, 3);
   private final Histogram latencyTotal = new Histogram(3_600_000_000L, 3);
   private final Timer latencyTimer;
 
+  /** For unit tests: a guard of its own, with default limits. */
   StreamMetrics(MeterRegistry registry) {
+    this(registry, new ConnectionGuard(new HttpLimits()));
+  }
+
+  @Inject
+  StreamMetrics(MeterRegistry registry, ConnectionGuard guard) {
+    this.guard = guard;
+    for (Admission.Limit limit : Admission.Limit.values()) {
+      for (String transport : TRANSPORTS) {
+        LongAdder adder = new LongAdder();
+        refusals.put(limit.tag + "/" + transport, adder);
+        FunctionCounter.builder("bellhop.stream.refused", adder, LongAdder::sum)
+            .tag("limit", limit.tag)
+            .tag("transport", transport)
+            .description("connections refused by a per-user or per-org cap (4429 / HTTP 429)")
+            .register(registry);
+      }
+    }
+    for (ConnectionGuard.Refusal r : ConnectionGuard.Refusal.values()) {
+      FunctionCounter.builder("bellhop.http.connections.refused", guard, g -> g.refused(r))
+          .tag("reason", r.tag())
+          .description("TCP connections closed at accept by a connection cap")
+          .register(registry);
+    }
+    FunctionCounter.builder("bellhop.http.request.head.timeouts", guard, g -> g.headTimeouts(false))
+        .tag("phase", "first")
+        .description("connections closed because a request head did not arrive in time")
+        .register(registry);
+    FunctionCounter.builder("bellhop.http.request.head.timeouts", guard, g -> g.headTimeouts(true))
+        .tag("phase", "keep-alive")
+        .description("connections closed because a request head did not arrive in time")
+        .register(registry);
+    Gauge.builder("bellhop.http.connections.open", guard, ConnectionGuard::openConnections)
+        .description("open TCP connections of the HTTP server")
+        .register(registry);
+    Gauge.builder(
+            "bellhop.http.connections.unauthenticated",
+            guard,
+            ConnectionGuard::unauthenticatedConnections)
+        .description("open connections that have not carried a valid token yet")
+        .register(registry);
     for (Service s : Service.values()) {
       LongAdder adder = new LongAdder();
       byService.put(s, adder);
@@ -93,6 +145,11 @@ class StreamMetrics {
     replayed.add(events);
   }
 
+  /** A connection refused by a per-user or per-org cap; transport websocket, sse or poll. */
+  void refused(Admission.Limit limit, String transport) {
+    refusals.get(limit.tag + "/" + transport).increment();
+  }
+
   void slowConsumer() {
     slowConsumers.increment();
   }
@@ -121,6 +178,15 @@ class StreamMetrics {
     m.put("compressedMessages", compressedMessages.sum());
     m.put("missedEventsReplayed", replayed.sum());
     m.put("slowConsumerDisconnects", slowConsumers.sum());
+    var refused = new LinkedHashMap<String, Long>();
+    refusals.forEach((k, n) -> refused.put(k, n.sum()));
+    for (ConnectionGuard.Refusal r : ConnectionGuard.Refusal.values()) {
+      refused.put("accept/" + r.tag(), guard.refused(r));
+    }
+    refused.put("requestHeadTimeouts", guard.headTimeouts(false));
+    m.put("refusedConnections", refused);
+    m.put("openHttpConnections", guard.openConnections());
+    m.put("unauthenticatedConnections", guard.unauthenticatedConnections());
     return m;
   }
 }

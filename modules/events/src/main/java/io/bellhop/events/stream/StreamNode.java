@@ -3,14 +3,16 @@ package io.bellhop.events.stream;
 import io.bellhop.events.EventLog;
 import io.bellhop.events.Tail;
 import io.bellhop.platform.CloseCode;
+import io.bellhop.platform.ConnectionGuard;
+import io.bellhop.platform.Principal;
 import io.bellhop.platform.TokenVerifier;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.netty.channel.Channel;
 import jakarta.annotation.PreDestroy;
+import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,27 +42,51 @@ class StreamNode implements GracefulShutdownCapable {
   final FanOut fanOut;
   final ReplayPages replayPages;
 
-  /** Handshakes, SSE and poll reads: short log reads that must not wait behind replays. */
-  final ExecutorService blocking;
+  /**
+   * Socket handshakes (one read of the log position each): a pool of their own, so an ack never
+   * waits behind replays or behind any org's fallback clients.
+   */
+  final ExecutorService handshakes;
+
+  /** SSE and long-poll log reads, at most a few threads per org at once (see {@link OrgLanes}). */
+  final OrgLanes fallbacks;
+
+  /** Per-user and per-org caps shared by sockets, SSE streams and polls. */
+  final Admission admission;
+
+  final ConnectionGuard guard;
 
   /** Replays: long, back-pressured by the client's socket. */
   final ExecutorService replays;
 
   private final Tail tail;
-  private final Set<StreamSession> connections = ConcurrentHashMap.newKeySet();
+  private final ExecutorService fallbackPool;
+
+  /** Open sockets of this node, with their channel (to tell the guard when one authenticates). */
+  private final Map<StreamSession, Channel> connections = new ConcurrentHashMap<>();
+
   private final AtomicLong acceptWindow = new AtomicLong();
   private final AtomicInteger acceptedInWindow = new AtomicInteger();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean draining;
 
-  StreamNode(EventLog log, TokenVerifier verifier, StreamConfig config, StreamMetrics metrics) {
+  StreamNode(
+      EventLog log,
+      TokenVerifier verifier,
+      StreamConfig config,
+      StreamMetrics metrics,
+      ConnectionGuard guard) {
     this.log = log;
+    this.guard = guard;
     this.verifier = verifier;
     this.config = config;
     this.metrics = metrics;
     this.fanOut = new FanOut(hub, signals, config.fanOutShards, config.maxBatchEvents);
     this.replayPages = new ReplayPages(log, config.replayPageSize, config.maxBatchEvents);
-    this.blocking = daemonPool("bellhop-log-", config.replayThreads);
+    this.handshakes = daemonPool("bellhop-handshake-", config.handshakeThreads);
+    this.fallbackPool = daemonPool("bellhop-fallback-", config.fallbackThreads);
+    this.fallbacks = new OrgLanes(fallbackPool, config.fallbackThreadsPerOrg);
+    this.admission = new Admission(config.maxConnectionsPerUser, config.maxConnectionsPerOrg);
     this.replays = daemonPool("bellhop-replay-", config.replayThreads);
     this.tail = log.tail(fanOut);
   }
@@ -85,9 +111,25 @@ class StreamNode implements GracefulShutdownCapable {
       metrics.error();
       session.close(CloseCode.TOO_MANY_CONNECTIONS, retryHint(1_000, 10_000));
     } else {
-      connections.add(session);
+      connections.put(session, channel);
     }
     return session;
+  }
+
+  /**
+   * A socket's token is verified: the connection leaves the unauthenticated caps and takes a place
+   * under its user's and org's caps. Null when over one of those (the caller closes with 4429).
+   */
+  Admission.Slot authenticated(StreamSession session, Principal p) {
+    Channel channel = connections.get(session);
+    if (channel != null) {
+      guard.authenticated(channel);
+    }
+    Admission.Result r = admission.admit(p);
+    if (r.slot() == null) {
+      metrics.refused(r.refusedBy(), "websocket");
+    }
+    return r.slot();
   }
 
   void connectionClosed(StreamSession session) {
@@ -131,7 +173,7 @@ class StreamNode implements GracefulShutdownCapable {
   public CompletionStage<?> shutdownGracefully() {
     draining = true;
     LOG.info("draining {} stream connections", connections.size());
-    for (StreamSession s : connections) {
+    for (StreamSession s : connections.keySet()) {
       s.close(CloseCode.SERVER_RESTART, retryHint(500, 5_000));
     }
     if (connections.isEmpty()) {
@@ -149,7 +191,8 @@ class StreamNode implements GracefulShutdownCapable {
   void stop() {
     tail.close();
     fanOut.close();
-    blocking.shutdownNow();
+    handshakes.shutdownNow();
+    fallbackPool.shutdownNow();
     replays.shutdownNow();
   }
 

@@ -66,6 +66,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
   private boolean recovered;
   private ScheduledFuture<?> expiryTimer;
   private ScheduledFuture<?> pingTimer;
+  private Admission.Slot slot;
   private String closedWith = "peer";
 
   StreamSession(
@@ -159,6 +160,11 @@ final class StreamSession implements ClientFrameGuard.Owner {
       if (state != State.AUTHENTICATING) {
         return;
       }
+      slot = node.authenticated(this, p);
+      if (slot == null) {
+        throw StreamRefusal.tooManyConnections(
+            "too many open connections for this user or org", node.retryHintMillis(1_000, 10_000));
+      }
       principal = p;
       filter = f;
       shard = node.fanOut.shardOf(p.orgId());
@@ -166,7 +172,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
       node.hub.add(this);
     }
     scheduleExpiry();
-    node.blocking.execute(() -> start(h));
+    node.handshakes.execute(() -> start(h));
   }
 
   /**
@@ -497,7 +503,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
     node.metrics.error();
     // If even the error frame does not fit, the close frame still tells the client why.
     writer.sendText(Frames.error(r.error, r.getMessage()));
-    close(r.close, r.getMessage());
+    close(r.close, r.closeReason());
   }
 
   /** Ends the session with {@code code}; the close frame follows everything already queued. */
@@ -526,10 +532,15 @@ final class StreamSession implements ClientFrameGuard.Owner {
 
   /** The socket is gone (either side closed it); runs on the event loop. */
   void onClosed() {
+    Admission.Slot held;
     synchronized (this) {
       state = State.CLOSED;
       releaseHeld();
       cancelTimers();
+      held = slot;
+    }
+    if (held != null) {
+      held.release();
     }
     node.hub.remove(this);
     node.connectionClosed(this);
