@@ -166,6 +166,18 @@ class ClientFrameGuardTest {
   }
 
   @Test
+  void theOlderDeflateFrameExtensionInflatesEachFrameOnItsOwn() {
+    EmbeddedChannel ch = channel(ClientFrameGuard.Deflate.PER_FRAME);
+    var client = new ClientDeflater();
+    byte[] head = client.compress("{\"token\":\"".getBytes(StandardCharsets.UTF_8));
+    byte[] tail = client.compress("t\"}".getBytes(StandardCharsets.UTF_8));
+    ch.writeInbound(new TextWebSocketFrame(false, RSV1, Unpooled.wrappedBuffer(head)));
+    ch.writeInbound(new ContinuationWebSocketFrame(true, RSV1, Unpooled.wrappedBuffer(tail)));
+    assertEquals("{\"token\":\"t\"}", received(ch));
+    assertTrue(owner.violations.isEmpty());
+  }
+
+  @Test
   void rsv1WithoutNegotiatedCompressionIsAProtocolError() {
     EmbeddedChannel ch = channel(ClientFrameGuard.Deflate.NONE);
     ch.writeInbound(new TextWebSocketFrame(true, RSV1, utf8("{}")));
