@@ -3,6 +3,8 @@ package io.bellhop.events.stream;
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.log.InMemoryEventLog;
 import io.bellhop.platform.BenchTokenVerifiers;
+import io.bellhop.platform.ConnectionGuard;
+import io.bellhop.platform.HttpLimits;
 import io.bellhop.platform.Roles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.security.authentication.Authentication;
@@ -108,7 +110,8 @@ public class FanOutRouteBenchmark {
             new InMemoryEventLog(),
             BenchTokenVerifiers.of(tokens),
             config,
-            new StreamMetrics(new SimpleMeterRegistry()));
+            new StreamMetrics(new SimpleMeterRegistry()),
+            new ConnectionGuard(new HttpLimits()));
     fanOut = node.fanOut;
     for (int i = 0; i < sessions; i++) {
       var channel = new EmbeddedChannel();
