@@ -3,7 +3,7 @@
 # their latency (victim publish→receive p50/p99, connect→ack, /health, lost events; server RSS).
 #
 #   infra/bench/attack.sh [--start] [--restart-each] [--attacks a,b,..] [--seconds 15]
-#                         [--after 10] [--warmup 5] [--scenario NAME]
+#                         [--after 10] [--warmup 10] [--scenario NAME]
 #
 # Attacks (default: all): wildcard-org time-claims unknown-type-flood ping-flood fragmented
 #   deflate-bomb frame-rate slowloris unauth-sockets sse-flood   (see docs/benchmarks.md)
@@ -30,7 +30,7 @@ JAR=${JAR:-$ROOT/bench/target/bellhop-bench.jar}
 ATTACKS=${ATTACKS:-wildcard-org,time-claims,unknown-type-flood,ping-flood,fragmented,deflate-bomb,frame-rate,slowloris,unauth-sockets,sse-flood}
 SECONDS_PER_PHASE=${SECONDS_PER_PHASE:-15}
 AFTER=${AFTER:-10}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-10}
 START=${START:-0}
 RESTART_EACH=${RESTART_EACH:-0}
 SCENARIO=${SCENARIO:-attack}
@@ -94,7 +94,7 @@ run_suite() {       # run_suite ATTACKS OUT LOG
   log "server pid $pid; attacks: $1"
   # bounded: per attack ~ warm-up + 2 phases + after + connect/drain/stop margins
   # shellcheck disable=SC2086
-  timeout -k 10 $((n * (WARMUP + 2 * SECONDS_PER_PHASE + AFTER + 90))) \
+  timeout -k 10 $((n * (WARMUP + 2 * SECONDS_PER_PHASE + AFTER + 120))) \
     java $CLIENT_JAVA_OPTS -jar "$JAR" attack --http "$BELLHOP_URL" --attacks "$1" \
     --seconds "$SECONDS_PER_PHASE" --after "$AFTER" --warmup "$WARMUP" --server-pid "$pid" \
     --out "$2" --meta "commit=$COMMIT" --meta "host=$(hostname)" --meta "cores=$(nproc)" \

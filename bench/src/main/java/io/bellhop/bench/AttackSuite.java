@@ -38,13 +38,14 @@ final class AttackSuite {
       Attacks.create(n); // fail fast on a typo
     }
     double seconds = a.dbl("seconds", 15);
-    double warmup = a.dbl("warmup", 5);
+    double warmup = a.dbl("warmup", 10);
     double after = a.dbl("after", 10);
     long serverPid = a.longValue("server-pid", -1);
     int victims = a.integer("victims", 50);
     int orgs = a.integer("victim-orgs", 5);
     double rate = a.dbl("rate", 200);
     long probeMs = a.longValue("probe-ms", 200);
+    long drainMs = (long) (a.dbl("drain", 30) * 1000);
     Jwt jwt = Jwt.fromEnv();
 
     System.out.printf(
@@ -66,7 +67,7 @@ final class AttackSuite {
       Map<String, Object> r =
           runOne(
               name, http, remote, jwt, seconds, warmup, after, serverPid, victims, orgs, rate,
-              probeMs);
+              probeMs, drainMs);
       results.add(r);
       System.out.println("  " + name + ": " + row(r));
       write(out, results, a);
@@ -104,7 +105,8 @@ final class AttackSuite {
       int victims,
       int orgs,
       double rate,
-      long probeMs)
+      long probeMs,
+      long drainMs)
       throws Exception {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("attack", name);
@@ -155,8 +157,8 @@ final class AttackSuite {
       leaked = attack.leaked();
       say(name, "attacker: " + outcome.get("summary"));
       phase(3, v, server, self, name, after);
-      say(name, "draining");
-      v.stop(10_000);
+      say(name, "draining (until every accepted event arrived, at most " + drainMs / 1000 + " s)");
+      v.stop(drainMs);
       r.put("outcome", outcome);
       r.put("claimsLeak", leaked);
     } finally {
@@ -273,7 +275,10 @@ final class AttackSuite {
     String events = lat(map(b, "eventLatencyMs")) + " → " + lat(map(du, "eventLatencyMs"));
     long disc = Json.num(du, "subscriberDisconnects") + Json.num(af, "subscriberDisconnects");
     long pubFail = Json.num(du, "publishFailedEvents") + Json.num(af, "publishFailedEvents");
-    String afterCol = p99(map(af, "eventLatencyMs"));
+    String afterCol =
+        Json.num(map(af, "eventLatencyMs"), "count") == 0
+            ? "none received (publish ack p99 " + p99(map(af, "publishAckMs")) + ")"
+            : p99(map(af, "eventLatencyMs"));
     if (Json.num(af, "healthFailures") > 0 || Json.num(af, "probeFailures") > 0) {
       afterCol +=
           " (probe/health fails "

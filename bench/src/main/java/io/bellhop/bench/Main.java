@@ -26,7 +26,7 @@ public final class Main {
                  --meta key=value (repeatable) --out FILE
         attack   hostile clients vs. other clients' latency (see infra/bench/attack.sh)
                  --http http://127.0.0.1:8080 --attacks a,b,.. (default: all) --seconds 15
-                 --server-pid PID --out FILE --warmup 5 --after 10 --victims 50
+                 --server-pid PID --out FILE --warmup 10 --after 10 --victims 50
                  --victim-orgs 5 --rate 200 --probe-ms 200; --merge a.json,b.json --out FILE
                  attacks: wildcard-org time-claims unknown-type-flood ping-flood fragmented
                           deflate-bomb frame-rate slowloris unauth-sockets sse-flood

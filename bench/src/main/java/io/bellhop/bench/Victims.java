@@ -200,7 +200,7 @@ final class Victims {
         long elapsed = System.nanoTime() - publishStartNanos;
         long due = (long) (elapsed / 1e9 * rate);
         if (due <= next) {
-          Thread.sleep(5);
+          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // ≤ 1 ms late
           continue;
         }
         long end = Math.min(due, next + 1000);
