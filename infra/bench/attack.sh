@@ -69,6 +69,8 @@ open_run "$SCENARIO-$STAMP"
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain --untracked-files=no -- modules app 2>/dev/null | head -1)
 [[ -z $DIRTY ]] || COMMIT="$COMMIT+dirty"
+# the last commit that changed the server (the bench's own commits do not change what is attacked)
+SERVER_COMMIT=$(git -C "$ROOT" log -1 --format=%h -- modules app pom.xml 2>/dev/null || echo unknown)
 
 start_bellhop() {   # start_bellhop LOGNAME
   [[ -x $ROOT/infra/run ]] || die "infra/run missing"
@@ -97,7 +99,7 @@ run_suite() {       # run_suite ATTACKS OUT LOG
   timeout -k 10 $((n * (WARMUP + 2 * SECONDS_PER_PHASE + AFTER + 120))) \
     java $CLIENT_JAVA_OPTS -jar "$JAR" attack --http "$BELLHOP_URL" --attacks "$1" \
     --seconds "$SECONDS_PER_PHASE" --after "$AFTER" --warmup "$WARMUP" --server-pid "$pid" \
-    --out "$2" --meta "commit=$COMMIT" --meta "host=$(hostname)" --meta "cores=$(nproc)" \
+    --out "$2" --meta "commit=$COMMIT" --meta "serverCommit=$SERVER_COMMIT" --meta "host=$(hostname)" --meta "cores=$(nproc)" \
     --meta "serverJavaOpts=${BELLHOP_JAVA_OPTS}" 2>&1 | tee "$3" || rc=${PIPESTATUS[0]}
   return "$rc"
 }
@@ -114,7 +116,7 @@ if [[ $RESTART_EACH == 1 ]]; then
   done
   log "merging ${#FILES[@]} results"
   java -jar "$JAR" attack --merge "$(IFS=,; echo "${FILES[*]}")" --out "$OUT" \
-    --meta "commit=$COMMIT" --meta "host=$(hostname)" --meta "cores=$(nproc)" \
+    --meta "commit=$COMMIT" --meta "serverCommit=$SERVER_COMMIT" --meta "host=$(hostname)" --meta "cores=$(nproc)" \
     --meta "serverJavaOpts=${BELLHOP_JAVA_OPTS}" --meta "restartEach=true" | tee "$RUN/table.md" || RC=$?
 else
   if [[ $START == 1 ]]; then
