@@ -56,7 +56,19 @@ final class Jwt {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String signingInput = HEADER + "." + B64.encodeToString(out.toByteArray());
+    return sign(out.toByteArray());
+  }
+
+  /**
+   * A token with exactly these claims, whatever they are (the attack suite's hostile tokens: a
+   * wildcard orgId, no exp, nbf in the future…). Values: strings, numbers, lists, maps.
+   */
+  String mintClaims(java.util.Map<String, Object> claims) {
+    return sign(Json.toString(claims).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String sign(byte[] claimsJson) {
+    String signingInput = HEADER + "." + B64.encodeToString(claimsJson);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);

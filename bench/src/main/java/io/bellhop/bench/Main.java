@@ -24,6 +24,12 @@ public final class Main {
         report   merge parts: --load F (repeatable) --publisher F --server F --client F
                  --part name=F (repeatable, e.g. nats=nats.json)
                  --meta key=value (repeatable) --out FILE
+        attack   hostile clients vs. other clients' latency (see infra/bench/attack.sh)
+                 --http http://127.0.0.1:8080 --attacks a,b,.. (default: all) --seconds 15
+                 --server-pid PID --out FILE --warmup 10 --after 10 --victims 50
+                 --victim-orgs 5 --rate 200 --probe-ms 200; --merge a.json,b.json --out FILE
+                 attacks: wildcard-org time-claims unknown-type-flood ping-flood fragmented
+                          deflate-bomb frame-rate slowloris unauth-sockets sse-flood
         plot     PNG charts of a suite run: --list bench/results/suite-<stamp>.list [--out DIR]
         jwt      print a token: --org org-7 [--sub u1] [--role staff|publisher|ops]
       env BELLHOP_JWT_SECRET: HS256 secret (default: Bellhop's dev secret)
@@ -45,6 +51,7 @@ public final class Main {
           case "replay" -> ReplayBench.run(a);
           case "report" -> Report.run(a);
           case "plot" -> Plot.run(a);
+          case "attack" -> AttackSuite.run(a);
           case "jwt" -> {
             System.out.println(
                 Jwt.fromEnv()
