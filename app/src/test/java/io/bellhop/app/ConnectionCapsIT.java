@@ -31,6 +31,7 @@ class ConnectionCapsIT extends StreamTestBase {
     props.put("bellhop.http.request-header-timeout", "30s");
     props.put("bellhop.stream.handshake-timeout", "30s");
     props.put("bellhop.http.max-unauthenticated-per-address", "5");
+    props.put("bellhop.http.trusted-addresses", "127.0.0.20/32");
     props.put("bellhop.http.max-unauthenticated", "24");
     props.put("bellhop.stream.max-connections-per-user", "2");
     props.put("bellhop.stream.max-connections-per-org", "3");
@@ -75,6 +76,14 @@ class ConnectionCapsIT extends StreamTestBase {
     for (int i = 0; i < 4; i++) {
       assertFalse(idleFrom("127.0.0.12").serverClosed(), "the cap is per source address");
     }
+  }
+
+  @Test
+  void aTrustedHealthCheckerIsNotCountedAgainstTheCapsOfStrangers() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      assertFalse(idleFrom("127.0.0.20").serverClosed(), "trusted connection " + i + " refused");
+    }
+    assertFalse(idleFrom("127.0.0.21").serverClosed(), "others are counted as before");
   }
 
   @Test

@@ -9,11 +9,13 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.util.AttributeKey;
 import jakarta.inject.Singleton;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +61,7 @@ public final class ConnectionGuard
 
   private final HttpLimits limits;
   private final int maxConnections;
+  private final List<AddressRange> trusted;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger unauthenticated = new AtomicInteger();
 
@@ -72,6 +75,7 @@ public final class ConnectionGuard
   public ConnectionGuard(HttpLimits limits) {
     this.limits = limits;
     this.maxConnections = limits.effectiveMaxConnections();
+    this.trusted = limits.trustedAddresses.stream().map(AddressRange::parse).toList();
     for (Refusal r : Refusal.values()) {
       refused.put(r, new LongAdder());
     }
@@ -168,6 +172,13 @@ public final class ConnectionGuard
       open.decrementAndGet();
       return Refusal.NODE;
     }
+    if (isTrusted(channel.remoteAddress())) {
+      Admitted a = new Admitted(null);
+      a.state.set(Admitted.AUTHENTICATED);
+      channel.attr(ADMITTED).set(a);
+      channel.closeFuture().addListener(f -> release(a));
+      return null;
+    }
     int u = unauthenticated.incrementAndGet();
     if (limits.maxUnauthenticated > 0 && u > limits.maxUnauthenticated) {
       unauthenticated.decrementAndGet();
@@ -212,6 +223,9 @@ public final class ConnectionGuard
     if (wasUnauthenticated) {
       unauthenticated.decrementAndGet();
     }
+    if (a.address == null) {
+      return; // trusted: never counted per address
+    }
     byAddress.computeIfPresent(
         a.address,
         (k, c) -> {
@@ -221,6 +235,14 @@ public final class ConnectionGuard
           }
           return c[0] <= 0 ? null : c;
         });
+  }
+
+  private boolean isTrusted(SocketAddress remote) {
+    if (trusted.isEmpty() || !(remote instanceof InetSocketAddress inet)) {
+      return false;
+    }
+    InetAddress address = inet.getAddress();
+    return address != null && trusted.stream().anyMatch(r -> r.contains(address));
   }
 
   /** IPv4: the address; IPv6: its /64 prefix; anything else (unix sockets): one shared key. */
@@ -234,7 +256,10 @@ public final class ConnectionGuard
     return "local";
   }
 
-  /** One admitted connection: which address it counts against, and whether it has a token yet. */
+  /**
+   * One admitted connection: which address it counts against ({@code null}: a trusted address,
+   * counted against the node only), and whether it has a token yet.
+   */
   private static final class Admitted {
     static final int UNAUTHENTICATED = 0;
     static final int AUTHENTICATED = 1;

@@ -3,6 +3,7 @@ package io.bellhop.platform;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code bellhop.http.*}: what one TCP connection may cost before it has proved who it is. Applied
@@ -33,6 +34,13 @@ public class HttpLimits {
   /** Connections of one source address that have not yet carried a valid token. */
   int maxUnauthenticatedPerAddress = 200;
 
+  /**
+   * Source addresses or CIDR blocks exempt from the per-address and unauthenticated caps (the node
+   * cap still applies): a load balancer's health checker, so it is still answered while strangers
+   * fill the unauthenticated caps. Empty by default.
+   */
+  List<String> trustedAddresses = List.of();
+
   /** The node-wide cap in force: the configured one, or one derived from the open-file limit. */
   public int effectiveMaxConnections() {
     if (maxConnections > 0) {
@@ -46,6 +54,14 @@ public class HttpLimits {
       }
     }
     return 0;
+  }
+
+  public List<String> getTrustedAddresses() {
+    return trustedAddresses;
+  }
+
+  public void setTrustedAddresses(List<String> trustedAddresses) {
+    this.trustedAddresses = List.copyOf(trustedAddresses);
   }
 
   public Duration getRequestHeaderTimeout() {
