@@ -127,17 +127,9 @@ final class Attacks {
     return scan;
   }
 
+  /** A handshake for every service (no {@code services} field). */
   static String handshake(String token, Object lastSeq, String epoch) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("token", token);
-    m.put("version", 1);
-    if (lastSeq != null) {
-      m.put("lastSeq", lastSeq);
-    }
-    if (epoch != null) {
-      m.put("epoch", epoch);
-    }
-    return Json.toString(m);
+    return Handshake.resume(token, null, lastSeq, epoch);
   }
 
   static String attackerToken(Jwt jwt) {

@@ -19,7 +19,9 @@ final class Handshake {
   static String resume(String token, List<String> services, Object lastSeq, Object epoch) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("token", token);
-    m.put("services", services);
+    if (services != null) {
+      m.put("services", services);
+    }
     m.put("version", 1);
     if (lastSeq != null) {
       m.put("lastSeq", lastSeq);

@@ -8,13 +8,16 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
+import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,22 +64,16 @@ final class SessionWriter {
       frame.release();
       return false;
     }
-    queued.addAndGet(size);
-    channel
-        .eventLoop()
-        .execute(
-            () ->
-                channel
-                    .writeAndFlush(textFrame(frame))
-                    .addListener(
-                        f -> {
-                          written(size);
-                          if (f.isSuccess()) {
-                            metrics.delivered(events, appendedAtMicros);
-                          } else {
-                            dropAfterFailedWrite(f.cause());
-                          }
-                        }));
+    write(
+        textFrame(frame),
+        size,
+        f -> {
+          if (f.isSuccess()) {
+            metrics.delivered(events, appendedAtMicros);
+          } else {
+            dropAfterFailedWrite(f.cause());
+          }
+        });
     return true;
   }
 
@@ -95,10 +92,7 @@ final class SessionWriter {
       payload.release();
       return false;
     }
-    queued.addAndGet(size);
-    channel
-        .eventLoop()
-        .execute(() -> channel.writeAndFlush(textFrame(payload)).addListener(f -> written(size)));
+    write(textFrame(payload), size, f -> {});
     return true;
   }
 
@@ -118,19 +112,28 @@ final class SessionWriter {
       payload.release();
       return false;
     }
+    write(new PongWebSocketFrame(payload), size, f -> pongPending.set(false));
+    return true;
+  }
+
+  /**
+   * Counts {@code size} bytes as queued and writes {@code frame} on the event loop; once written
+   * (or failed) the bytes leave the count and {@code then} runs. Every frame goes through here,
+   * posted even from the event loop itself, so frames leave in the order they were queued.
+   */
+  private void write(WebSocketFrame frame, int size, Consumer<Future<?>> then) {
     queued.addAndGet(size);
     channel
         .eventLoop()
         .execute(
             () ->
                 channel
-                    .writeAndFlush(new PongWebSocketFrame(payload))
+                    .writeAndFlush(frame)
                     .addListener(
                         f -> {
-                          pongPending.set(false);
+                          then.accept(f);
                           written(size);
                         }));
-    return true;
   }
 
   /** Bytes handed to the channel and not yet written to the kernel. */
