@@ -116,9 +116,9 @@ final class ReplayBench {
               + " lost %s dup %s ooo %s -> %s%n",
           m,
           clients,
-          r.get("handshakeToAckMs"),
-          r.get("handshakeToFirstMs"),
-          r.get("handshakeToLastMs"),
+          millis(r.get("handshakeToAckMs")),
+          millis(r.get("handshakeToFirstMs")),
+          millis(r.get("handshakeToLastMs")),
           clients == 1 ? "" : " (all done after " + Math.round(wallMs) + " ms)",
           r.get("recovered"),
           r.get("lost"),
@@ -287,5 +287,10 @@ final class ReplayBench {
     double ms(long at) {
       return at == 0 || sentAt == 0 ? -1.0 : (at - sentAt) / 1e6;
     }
+  }
+
+  /** A timing from the result map for {@code %.1f}: NaN when a client never got that far. */
+  private static double millis(Object value) {
+    return value instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 }

@@ -61,7 +61,6 @@ public final class JetStreamEventLog implements EventLog {
   private final EventLogConfig config;
   private final StreamContext stream;
   private final EventSubjects subjects;
-  private volatile String epoch;
 
   public JetStreamEventLog(Connection nats, EventLogConfig config) {
     this.nats = nats;
@@ -70,7 +69,7 @@ public final class JetStreamEventLog implements EventLog {
     try {
       this.js = nats.jetStream();
       this.jsm = nats.jetStreamManagement();
-      this.epoch = epochOf(ensureStream());
+      ensureStream();
       this.stream = nats.getStreamContext(config.getStreamName());
     } catch (IOException | JetStreamApiException e) {
       throw new IllegalStateException(
@@ -153,7 +152,6 @@ public final class JetStreamEventLog implements EventLog {
     try {
       StreamInfo info = jsm.getStreamInfo(config.getStreamName());
       String current = epochOf(info);
-      epoch = current;
       var state = info.getStreamState();
       long last = state.getLastSequence();
       long first = state.getMsgCount() == 0 ? last + 1 : state.getFirstSequence();
