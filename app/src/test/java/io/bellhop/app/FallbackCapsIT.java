@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,15 @@ class FallbackCapsIT extends StreamTestBase {
 
     HttpResponse<Stream<String>> answer() throws Exception {
       return response.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Whether the server refused this feed with 429; false if admitted (answered or queued). */
+    boolean refusedWithin(Duration timeout) throws Exception {
+      try {
+        return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode() == 429;
+      } catch (TimeoutException admittedButQueued) {
+        return false;
+      }
     }
 
     /** The next SSE data line containing {@code text}. */
@@ -123,11 +134,10 @@ class FallbackCapsIT extends StreamTestBase {
     }
 
     first.close();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (get("/v2/realtime/poll?waitMs=0", token).statusCode() != 200) {
-      assertTrue(System.nanoTime() < deadline, "the closed feed's slot never came back");
-      Thread.sleep(100);
-    }
+    await(
+        WAIT,
+        "the closed feed's slot never came back",
+        () -> get("/v2/realtime/poll?waitMs=0", token).statusCode() == 200);
   }
 
   @Test
@@ -137,12 +147,13 @@ class FallbackCapsIT extends StreamTestBase {
     new Feed(ConnectionCapsIT.userToken(stuck, "a")).next("\"ack\"");
     new Feed(ConnectionCapsIT.userToken(stuck, "b"));
     new Feed(ConnectionCapsIT.userToken(stuck, "c"));
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (StuckOrgLog.blocked() == 0) {
-      assertTrue(System.nanoTime() < deadline, "the stuck org's feeds never read the log");
-      Thread.sleep(50);
-    }
-    Thread.sleep(500); // the stuck org's feeds take every thread they are given
+    await(WAIT, "the stuck org's feeds never read the log", () -> StuckOrgLog.blocked() > 0);
+    // All three are admitted (the org's cap is full), so their reads are queued or blocked.
+    await(
+        WAIT,
+        "the stuck org's feeds were never all admitted",
+        () ->
+            new Feed(ConnectionCapsIT.userToken(stuck, "d")).refusedWithin(Duration.ofSeconds(1)));
 
     String other = newOrg();
     try (StreamClient socket = subscribe(other, "")) {
@@ -181,8 +192,10 @@ class FallbackCapsIT extends StreamTestBase {
         b.close();
       }
       publisher.get(30, TimeUnit.SECONDS);
-      Thread.sleep(2_500); // pings are due every second: none may go to the departed feeds
-      awaitAdmitted(token);
+      // Two pings on a live feed: ping timers have run since the others left (heartbeat 1 s).
+      Feed witness = awaitAdmitted(token);
+      witness.next("\"ping\"");
+      witness.next("\"ping\"");
       awaitAdmitted(token);
       assertEquals(429, new Feed(token).answer().statusCode(), "the cap still holds");
       List<String> errors = new ArrayList<>();
@@ -200,16 +213,13 @@ class FallbackCapsIT extends StreamTestBase {
 
   /** Opens a feed, retrying while the server has not yet seen an earlier feed's close. */
   private Feed awaitAdmitted(String token) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      Feed f = new Feed(token);
-      if (f.answer().statusCode() == 200) {
-        f.next("\"ack\"");
-        return f;
-      }
-      assertTrue(System.nanoTime() < deadline, "a departed feed never gave its slot back");
-      Thread.sleep(100);
-    }
+    Feed[] admitted = {null};
+    await(
+        WAIT,
+        "a departed feed never gave its slot back",
+        () -> (admitted[0] = new Feed(token)).answer().statusCode() == 200);
+    admitted[0].next("\"ack\"");
+    return admitted[0];
   }
 
   private static String throwableText(IThrowableProxy t) {

@@ -1,6 +1,5 @@
 package io.bellhop.app;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,22 +74,12 @@ final class RawTcpClient implements AutoCloseable {
 
   /** Sends one masked text frame (or fragment): opcode 1 first, 0 for continuations. */
   void sendFrame(String text, boolean first, boolean fin) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    byte[] mask = {7, 1, 3, 5};
-    var frame = new ByteArrayOutputStream();
-    frame.write((fin ? 0x80 : 0) | (first ? 1 : 0));
-    if (payload.length < 126) {
-      frame.write(0x80 | payload.length);
-    } else {
-      frame.write(0x80 | 126);
-      frame.write(payload.length >>> 8);
-      frame.write(payload.length & 0xff);
-    }
-    frame.write(mask);
-    for (int i = 0; i < payload.length; i++) {
-      frame.write(payload[i] ^ mask[i % 4]);
-    }
-    out.write(frame.toByteArray());
+    out.write(
+        RawSocketClient.frame(
+            first ? RawSocketClient.TEXT : RawSocketClient.CONTINUATION,
+            fin,
+            false,
+            text.getBytes(StandardCharsets.UTF_8)));
     out.flush();
   }
 

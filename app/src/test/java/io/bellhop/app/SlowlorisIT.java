@@ -82,8 +82,11 @@ class SlowlorisIT extends StreamTestBase {
   @Test
   void aStreamSocketOutlivesTheRequestHeadDeadlineOnceItHasHandshaken() throws Exception {
     String org = newOrg();
-    try (StreamClient client = subscribe(org, "")) {
-      Thread.sleep(3_000); // three request-head deadlines: none may apply to an upgraded socket
+    try (StreamClient client = subscribe(org, "");
+        var idle = new RawTcpClient("127.0.0.5", server.getPort())) {
+      // A connection opened after the upgrade is cut by its request-head deadline: the upgraded
+      // socket's own deadline, had it kept one, has passed too.
+      assertTrue(idle.awaitServerClose(GENEROUS), "the request-head deadline never fired");
       long seq = publish(List.of(event(org, "finance", 1))).get(0);
       assertEquals(List.of(seq), seqs(client.events(1, WAIT)));
     }

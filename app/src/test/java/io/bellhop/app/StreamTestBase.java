@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -36,6 +37,25 @@ abstract class StreamTestBase extends RealServicesTest {
     props.put("bellhop.stream.max-queued-bytes", "1048576");
     props.put("bellhop.stream.close-grace", "20s");
     return props;
+  }
+
+  /** A condition a test waits for; may throw, which fails the test. */
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Waits until {@code condition} holds, re-checking every 20 ms; fails with {@code what} after
+   * {@code timeout}.
+   */
+  static void await(Duration timeout, String what, Condition condition) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + " (waited " + timeout.toSeconds() + " s)");
+      }
+      LockSupport.parkNanos(20_000_000L);
+    }
   }
 
   static String newOrg() {
