@@ -84,7 +84,7 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
           LOG.error(
               "routing to {} sessions of org {} failed", group.getValue().size(), org.getKey(), e);
           for (StreamSession s : group.getValue()) {
-            s.close(CloseCode.INTERNAL_ERROR, "{\"retryMs\":1000}");
+            s.close(CloseCode.INTERNAL_ERROR, StreamNode.retryReason(1000));
           }
         }
       }

@@ -112,13 +112,14 @@ final class PollController {
     private final Long lastSeq;
     private final String clientEpoch;
     private final long deadlineNanos;
-    private final Runnable wake = () -> node.fallbacks.execute(orgId(), this::attempt);
+    private final Runnable wake;
     private String epoch;
     private long cursor = -1;
     private boolean timerSet;
 
     Poll(String orgId, Filter filter, Long lastSeq, String clientEpoch, long deadlineNanos) {
       this.orgId = orgId;
+      this.wake = () -> node.fallbacks.execute(orgId, this::attempt);
       this.filter = filter;
       this.lastSeq = lastSeq;
       this.clientEpoch = clientEpoch;
@@ -150,10 +151,6 @@ final class PollController {
             HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .body(ErrorBody.of(ErrorCode.LOG_UNAVAILABLE, "event log unavailable; retry")));
       }
-    }
-
-    private String orgId() {
-      return orgId;
     }
 
     /** The client went away: stop waiting (the answer has nobody to go to). */

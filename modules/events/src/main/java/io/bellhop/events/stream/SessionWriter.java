@@ -136,6 +136,10 @@ final class SessionWriter {
                         }));
   }
 
+  Channel channel() {
+    return channel;
+  }
+
   /** Bytes handed to the channel and not yet written to the kernel. */
   long queuedBytes() {
     return queued.get();

@@ -11,8 +11,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.netty.channel.Channel;
 import jakarta.annotation.PreDestroy;
-import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,8 +62,7 @@ class StreamNode implements GracefulShutdownCapable {
   private final Tail tail;
   private final ExecutorService fallbackPool;
 
-  /** Open sockets of this node, with their channel (to tell the guard when one authenticates). */
-  private final Map<StreamSession, Channel> connections = new ConcurrentHashMap<>();
+  private final Set<StreamSession> connections = ConcurrentHashMap.newKeySet();
 
   private final AtomicLong acceptWindow = new AtomicLong();
   private final AtomicInteger acceptedInWindow = new AtomicInteger();
@@ -111,7 +110,7 @@ class StreamNode implements GracefulShutdownCapable {
       metrics.error();
       session.close(CloseCode.TOO_MANY_CONNECTIONS, retryHint(1_000, 10_000));
     } else {
-      connections.put(session, channel);
+      connections.add(session);
     }
     return session;
   }
@@ -120,11 +119,8 @@ class StreamNode implements GracefulShutdownCapable {
    * A socket's token is verified: the connection leaves the unauthenticated caps and takes a place
    * under its user's and org's caps. Null when over one of those (the caller closes with 4429).
    */
-  Admission.Slot authenticated(StreamSession session, Principal p) {
-    Channel channel = connections.get(session);
-    if (channel != null) {
-      guard.authenticated(channel);
-    }
+  Admission.Slot authenticated(Channel channel, Principal p) {
+    guard.authenticated(channel);
     Admission.Result r = admission.admit(p);
     if (r.slot() == null) {
       metrics.refused(r.refusedBy(), "websocket");
@@ -153,7 +149,12 @@ class StreamNode implements GracefulShutdownCapable {
 
   /** A close reason telling the client when to come back, spread to avoid a reconnect storm. */
   String retryHint(long minMs, long maxMs) {
-    return "{\"retryMs\":" + retryHintMillis(minMs, maxMs) + "}";
+    return retryReason(retryHintMillis(minMs, maxMs));
+  }
+
+  /** The close reason that carries a retry hint: {@code {"retryMs":2317}}. */
+  static String retryReason(long retryMs) {
+    return "{\"retryMs\":" + retryMs + "}";
   }
 
   long retryHintMillis(long minMs, long maxMs) {
@@ -173,7 +174,7 @@ class StreamNode implements GracefulShutdownCapable {
   public CompletionStage<?> shutdownGracefully() {
     draining = true;
     LOG.info("draining {} stream connections", connections.size());
-    for (StreamSession s : connections.keySet()) {
+    for (StreamSession s : connections) {
       s.close(CloseCode.SERVER_RESTART, retryHint(500, 5_000));
     }
     if (connections.isEmpty()) {

@@ -30,6 +30,6 @@ final class StreamRefusal extends RuntimeException {
 
   /** The close frame's reason: the retry hint {@code {"retryMs":2317}} if any, else the message. */
   String closeReason() {
-    return retryMs >= 0 ? "{\"retryMs\":" + retryMs + "}" : getMessage();
+    return retryMs >= 0 ? StreamNode.retryReason(retryMs) : getMessage();
   }
 }

@@ -160,7 +160,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
       if (state != State.AUTHENTICATING) {
         return;
       }
-      slot = node.authenticated(this, p);
+      slot = node.authenticated(writer.channel(), p);
       if (slot == null) {
         throw StreamRefusal.tooManyConnections(
             "too many open connections for this user or org", node.retryHintMillis(1_000, 10_000));
@@ -496,7 +496,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
 
   void slowConsumer() {
     node.metrics.slowConsumer();
-    close(CloseCode.SLOW_CONSUMER, "{\"retryMs\":" + node.retryHintMillis(250, 2_000) + "}");
+    close(CloseCode.SLOW_CONSUMER, node.retryHint(250, 2_000));
   }
 
   void refuse(StreamRefusal r) {
