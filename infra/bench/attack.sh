@@ -68,8 +68,8 @@ source "$ROOT/infra/bench/lib.sh"
 # lib.sh lifts the per-address and per-user/org caps for the load generator; attacks are measured
 # against the production defaults, so the node started here keeps them.
 unset BELLHOP_HTTP_MAX_CONNECTIONS_PER_ADDRESS BELLHOP_HTTP_MAX_UNAUTHENTICATED_PER_ADDRESS \
-  BELLHOP_HTTP_MAX_UNAUTHENTICATED BELLHOP_STREAM_MAX_CONNECTIONS_PER_USER \
-  BELLHOP_STREAM_MAX_CONNECTIONS_PER_ORG
+  BELLHOP_HTTP_MAX_UNAUTHENTICATED BELLHOP_REALTIME_MAX_CONNECTIONS_PER_USER \
+  BELLHOP_REALTIME_MAX_CONNECTIONS_PER_ORG
 open_run "$SCENARIO-$STAMP"
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain --untracked-files=no -- modules app 2>/dev/null | head -1)

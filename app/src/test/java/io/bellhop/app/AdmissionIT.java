@@ -17,7 +17,7 @@ class AdmissionIT extends StreamTestBase {
   @Override
   public Map<String, String> getProperties() {
     var props = new java.util.HashMap<>(super.getProperties());
-    props.put("bellhop.stream.max-connections", "3");
+    props.put("bellhop.realtime.max-connections", "3");
     props.put("bellhop.stream.heartbeat", "1s");
     return props;
   }

@@ -33,8 +33,8 @@ class ConnectionCapsIT extends StreamTestBase {
     props.put("bellhop.http.max-unauthenticated-per-address", "5");
     props.put("bellhop.http.trusted-addresses", "127.0.0.20/32");
     props.put("bellhop.http.max-unauthenticated", "24");
-    props.put("bellhop.stream.max-connections-per-user", "2");
-    props.put("bellhop.stream.max-connections-per-org", "3");
+    props.put("bellhop.realtime.max-connections-per-user", "2");
+    props.put("bellhop.realtime.max-connections-per-org", "3");
     return props;
   }
 

@@ -73,7 +73,7 @@ class DrainIT {
       assertTrue(c.closeReason.join().contains("retryMs"), c.closeReason.join());
     }
     assertTrue(app.waitFor(30, TimeUnit.SECONDS), "process did not exit after SIGTERM");
-    log.await("draining 3 stream connections", Duration.ofSeconds(5));
+    log.await("draining 3 realtime sockets", Duration.ofSeconds(5));
   }
 
   /** The child's output, read as it comes; lets a test wait for a line instead of polling. */

@@ -37,8 +37,8 @@ class FallbackCapsIT extends StreamTestBase {
   @Override
   public Map<String, String> getProperties() {
     var props = new java.util.HashMap<>(super.getProperties());
-    props.put("bellhop.stream.max-connections-per-user", "2");
-    props.put("bellhop.stream.max-connections-per-org", "3");
+    props.put("bellhop.realtime.max-connections-per-user", "2");
+    props.put("bellhop.realtime.max-connections-per-org", "3");
     props.put("bellhop.stream.replay-threads", "2");
     props.put("bellhop.stream.fallback-threads", "2");
     props.put("bellhop.stream.fallback-threads-per-org", "1");

@@ -2,10 +2,10 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.log.InMemoryEventLog;
-import io.bellhop.platform.BenchTokenVerifiers;
-import io.bellhop.platform.ConnectionGuard;
-import io.bellhop.platform.HttpLimits;
+import io.bellhop.platform.FixedTokenVerifier;
 import io.bellhop.platform.Roles;
+import io.bellhop.realtime.EmbeddedSockets;
+import io.bellhop.realtime.RealtimeSocket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.security.authentication.Authentication;
 import io.netty.channel.ChannelHandler;
@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code sessions} live sessions of that org, spread over four filter groups: {@code FanOut.route}
  * itself — group by org, match each group's filter, cut runs, encode once per group (and deflate
  * once per group when the sockets negotiated permessage-deflate), then {@code
- * StreamSession.deliver} and {@code SessionWriter.sendEvents} for every session. Every event of a
+ * StreamSession.deliver} and {@code RealtimeSocket.sendFrame} for every session. Every event of a
  * node passes through this path once, so its cost per batch bounds the node's delivery rate.
  *
  * <p>Sessions are real: opened by {@code StreamNode.open} on Netty {@link EmbeddedChannel}s and
@@ -91,8 +92,6 @@ public class FanOutRouteBenchmark {
   public void open() throws InterruptedException {
     var config = new StreamConfig();
     config.fanOutShards = 1;
-    config.acceptPerSecond = Integer.MAX_VALUE;
-    config.maxConnections = Integer.MAX_VALUE;
     config.heartbeat = Duration.ofHours(1);
     config.handshakeTimeout = Duration.ofHours(1);
     var tokens =
@@ -105,23 +104,29 @@ public class FanOutRouteBenchmark {
                 "u-staff",
                 List.of(Roles.STAFF),
                 Map.of("orgId", BenchEvents.ORG, "propertyIds", List.of("7", "8"))));
+    var sockets = new EmbeddedSockets(FixedTokenVerifier.of(tokens));
     node =
         new StreamNode(
             new InMemoryEventLog(),
-            BenchTokenVerifiers.of(tokens),
             config,
             new StreamMetrics(new SimpleMeterRegistry()),
-            new ConnectionGuard(new HttpLimits()));
+            sockets.node());
     fanOut = node.fanOut;
     for (int i = 0; i < sessions; i++) {
-      var channel = new EmbeddedChannel();
-      if (deflate) {
-        channel.pipeline().addLast(permessageDeflateEncoder());
-      }
+      EmbeddedChannel channel =
+          deflate ? EmbeddedSockets.channel(permessageDeflateEncoder()) : EmbeddedSockets.channel();
       channels.add(channel);
-      StreamSession s = node.open(channel, null, null);
-      s.onText(HANDSHAKES[i % HANDSHAKES.length]);
-      opened.add(s);
+      var session = new AtomicReference<StreamSession>();
+      RealtimeSocket socket =
+          sockets.open(
+              channel,
+              node.socketSpec(StreamEndpoint.MAX_CLIENT_FRAME),
+              s -> {
+                session.set(node.newSession(s));
+                return session.get();
+              });
+      EmbeddedSockets.text(socket, HANDSHAKES[i % HANDSHAKES.length]);
+      opened.add(session.get());
     }
     awaitLive(Duration.ofSeconds(60));
     int groups = node.hub.groups(BenchEvents.ORG).size();

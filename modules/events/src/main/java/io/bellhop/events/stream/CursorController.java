@@ -51,7 +51,7 @@ final class CursorController {
   @Get("/metrics")
   @Secured(Roles.OPS)
   Map<String, Object> metrics() {
-    return node.metrics.snapshot(node.activeConnections(), node.subscriptions());
+    return node.metrics.snapshot(node.sockets.stats(StreamNode.ENDPOINT), node.subscriptions());
   }
 
   /** {@code {"seq":..,"epoch":"..","orgId":".."}}. */

@@ -2,7 +2,6 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
-import io.bellhop.platform.CloseCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +83,7 @@ final class FanOut implements EventLog.TailSink, AutoCloseable {
           LOG.error(
               "routing to {} sessions of org {} failed", group.getValue().size(), org.getKey(), e);
           for (StreamSession s : group.getValue()) {
-            s.close(CloseCode.INTERNAL_ERROR, StreamNode.retryReason(1000));
+            s.routingFailed();
           }
         }
       }

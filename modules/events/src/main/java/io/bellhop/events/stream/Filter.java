@@ -6,6 +6,7 @@ import io.bellhop.platform.CloseCode;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Ids;
 import io.bellhop.platform.Principal;
+import io.bellhop.realtime.Refusal;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -31,13 +32,13 @@ record Filter(Set<Service> services, Set<String> properties) {
   static Filter of(Set<Service> services, Principal p, String requestedProperty) {
     if (requestedProperty != null) {
       if (!Ids.isValid(requestedProperty)) {
-        throw new StreamRefusal(
+        throw new Refusal(
             CloseCode.BAD_HANDSHAKE,
             ErrorCode.BAD_HANDSHAKE,
             "a property id must match " + Ids.GRAMMAR);
       }
       if (!p.maySeeProperty(requestedProperty)) {
-        throw new StreamRefusal(
+        throw new Refusal(
             CloseCode.FORBIDDEN,
             ErrorCode.FORBIDDEN,
             "property " + requestedProperty + " is not in the token");

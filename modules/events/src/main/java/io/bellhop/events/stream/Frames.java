@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.log.EnvelopeCodec;
-import io.bellhop.platform.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -107,26 +106,6 @@ final class Frames {
 
   static String ping(long seq) {
     return "{\"type\":\"ping\",\"seq\":" + seq + ",\"timestamp\":\"" + Instant.now() + "\"}";
-  }
-
-  static String refreshed(Instant expiresAt) {
-    return "{\"type\":\"refreshed\",\"expiresAt\":"
-        + (expiresAt == null ? "null" : "\"" + expiresAt + "\"")
-        + "}";
-  }
-
-  static String error(ErrorCode code, String message) {
-    var out = new java.io.ByteArrayOutputStream(96 + message.length());
-    try (JsonGenerator g = EnvelopeCodec.JSON.createGenerator(out, JsonEncoding.UTF8)) {
-      g.writeStartObject();
-      g.writeStringField("type", "error");
-      g.writeStringField("code", code.name());
-      g.writeStringField("message", message);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static JsonGenerator generator(ByteBuf buf) throws IOException {

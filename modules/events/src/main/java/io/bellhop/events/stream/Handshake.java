@@ -7,6 +7,7 @@ import io.bellhop.events.log.EnvelopeCodec;
 import io.bellhop.platform.CloseCode;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.PropertyIds;
+import io.bellhop.realtime.Refusal;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Set;
@@ -145,7 +146,7 @@ record Handshake(
     return propertyId;
   }
 
-  private static StreamRefusal bad(ErrorCode code, String message) {
-    return new StreamRefusal(CloseCode.BAD_HANDSHAKE, code, message);
+  private static Refusal bad(ErrorCode code, String message) {
+    return new Refusal(CloseCode.BAD_HANDSHAKE, code, message);
   }
 }

@@ -6,6 +6,8 @@ import io.bellhop.events.Service;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
+import io.bellhop.realtime.ConnectionSlot;
+import io.bellhop.realtime.Refusal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -61,7 +63,7 @@ final class PollController {
       @QueryValue(defaultValue = "25000") long waitMs) {
     Principal p = FallbackRequests.subscriber(authentication);
     Filter filter = Filter.of(parseServices(services), p, propertyId);
-    Admission.Slot slot = FallbackRequests.admit(node, p, request, "poll");
+    ConnectionSlot slot = node.sockets.admit(p, "poll");
     var poll =
         new Poll(
             p.orgId(),
@@ -80,9 +82,9 @@ final class PollController {
     return poll.result;
   }
 
-  @Error(exception = StreamRefusal.class)
-  HttpResponse<ErrorBody> refused(StreamRefusal r) {
-    return FallbackRequests.refusal(r);
+  @Error(exception = Refusal.class)
+  HttpResponse<ErrorBody> refused(Refusal r) {
+    return r.toHttpResponse();
   }
 
   static Set<Service> parseServices(String csv) {
@@ -96,7 +98,7 @@ final class PollController {
           Service.parse(trimmed)
               .orElseThrow(
                   () ->
-                      new StreamRefusal(
+                      new Refusal(
                           io.bellhop.platform.CloseCode.BAD_HANDSHAKE,
                           ErrorCode.UNKNOWN_SERVICE,
                           "unknown service \"" + trimmed + "\"")));

@@ -3,6 +3,7 @@ package io.bellhop.events.stream;
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
 import io.bellhop.events.Replay;
+import io.bellhop.realtime.Deflate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;

@@ -12,8 +12,7 @@ import java.util.List;
 final class SessionReplay {
   private SessionReplay() {}
 
-  static void run(
-      StreamSession session, ReplayPages pages, StreamConfig config, StreamMetrics metrics) {
+  static void run(StreamSession session, ReplayPages pages, StreamMetrics metrics) {
     long from;
     while ((from = session.replayFrom()) >= 0) {
       // Events after the head come through the fan-out; the replay stops as soon as it knows it
@@ -25,7 +24,7 @@ final class SessionReplay {
         if (page.events().isEmpty()) {
           break;
         }
-        if (!sendPage(session, config, metrics, page)) {
+        if (!sendPage(session, metrics, page)) {
           return;
         }
         from = page.throughSeq();
@@ -40,15 +39,11 @@ final class SessionReplay {
   }
 
   private static boolean sendPage(
-      StreamSession session, StreamConfig config, StreamMetrics metrics, ReplayPages.Page page) {
+      StreamSession session, StreamMetrics metrics, ReplayPages.Page page) {
     List<ReplayPages.Frame> frames = page.framesFor(session.filter(), session.compressed());
-    SessionWriter writer = session.writer();
     int sent = 0;
     for (ReplayPages.Frame f : frames) {
-      if (!writer.awaitRoomFor(f.size(), config.closeGrace)) {
-        if (!writer.isClosing()) {
-          session.slowConsumer();
-        }
+      if (!session.socket().awaitRoomFor(f.size())) {
         return false;
       }
       if (!session.sendReplayed(f.buf(), f.events(), f.lastSeq())) {

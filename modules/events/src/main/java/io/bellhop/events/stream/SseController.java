@@ -3,6 +3,8 @@ package io.bellhop.events.stream;
 import io.bellhop.events.LogPosition;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.Principal;
+import io.bellhop.realtime.ConnectionSlot;
+import io.bellhop.realtime.Refusal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -66,7 +68,7 @@ final class SseController {
     }
     Long from = cursorSeq;
     String fromEpoch = cursorEpoch;
-    Admission.Slot slot = FallbackRequests.admit(node, p, request, "sse");
+    ConnectionSlot slot = node.sockets.admit(p, "sse");
     // Released by the feed when it stops; this covers a response that never subscribes.
     FallbackRequests.onConnectionClosed(request, slot::release);
     return Flux.create(
@@ -78,9 +80,9 @@ final class SseController {
         FluxSink.OverflowStrategy.BUFFER);
   }
 
-  @Error(exception = StreamRefusal.class)
-  HttpResponse<ErrorBody> refused(StreamRefusal r) {
-    return FallbackRequests.refusal(r);
+  @Error(exception = Refusal.class)
+  HttpResponse<ErrorBody> refused(Refusal r) {
+    return r.toHttpResponse();
   }
 
   /** The first event of a feed: what the socket's ack says. */

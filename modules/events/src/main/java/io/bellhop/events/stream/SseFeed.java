@@ -1,6 +1,7 @@
 package io.bellhop.events.stream;
 
 import io.bellhop.events.LogPosition;
+import io.bellhop.realtime.ConnectionSlot;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskScheduler;
 import io.netty.buffer.ByteBuf;
@@ -16,7 +17,7 @@ import reactor.core.publisher.FluxSink;
  * fallback threads in the org's lane ({@link OrgLanes}), one at a time, and at most one pump is
  * queued per feed, so a busy org's backlog is bounded by its number of feeds.
  *
- * <p>The feed stops — no more reads, pings or emissions, its {@link Admission.Slot} given back —
+ * <p>The feed stops — no more reads, pings or emissions, its {@link ConnectionSlot} given back —
  * when the subscriber goes away or the connection closes, whichever is seen first: Micronaut drops
  * a closed connection's response without cancelling its publisher at once, and emitting into it
  * afterwards failed with {@code IllegalStateException: onNext before request?}.
@@ -29,7 +30,7 @@ final class SseFeed {
   private final FluxSink<Event<String>> sink;
   private final String orgId;
   private final Filter filter;
-  private final Admission.Slot slot;
+  private final ConnectionSlot slot;
   private final Runnable wake = this::schedulePump;
   private final AtomicBoolean pumpQueued = new AtomicBoolean();
   private String epoch;
@@ -44,7 +45,7 @@ final class SseFeed {
       FluxSink<Event<String>> sink,
       String orgId,
       Filter filter,
-      Admission.Slot slot) {
+      ConnectionSlot slot) {
     this.node = node;
     this.scheduler = scheduler;
     this.sink = sink;

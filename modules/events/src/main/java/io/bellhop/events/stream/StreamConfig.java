@@ -29,21 +29,9 @@ class StreamConfig {
   int fallbackThreadsPerOrg = 2;
 
   int fanOutShards = 2;
-  int maxConnections = 19_000;
-
-  /** Sockets, SSE streams and waiting polls one user ({@code sub}) may hold on this node. */
-  int maxConnectionsPerUser = 50;
-
-  /** Sockets, SSE streams and waiting polls one org may hold on this node. */
-  int maxConnectionsPerOrg = 10_000;
-
-  /** New connections accepted per second; more are closed with 4429 and a retry hint. */
-  int acceptPerSecond = 5_000;
 
   /** How long past {@code exp} a live connection may run without a refresh. */
   Duration expiryGrace = Duration.ofSeconds(30);
-
-  Duration drainTimeout = Duration.ofSeconds(10);
 
   /**
    * Frames (of any kind) one client may send per second, sustained; faster is closed with 4430. The
@@ -137,22 +125,6 @@ class StreamConfig {
     this.fallbackThreadsPerOrg = fallbackThreadsPerOrg;
   }
 
-  public int getMaxConnectionsPerUser() {
-    return maxConnectionsPerUser;
-  }
-
-  public void setMaxConnectionsPerUser(int maxConnectionsPerUser) {
-    this.maxConnectionsPerUser = maxConnectionsPerUser;
-  }
-
-  public int getMaxConnectionsPerOrg() {
-    return maxConnectionsPerOrg;
-  }
-
-  public void setMaxConnectionsPerOrg(int maxConnectionsPerOrg) {
-    this.maxConnectionsPerOrg = maxConnectionsPerOrg;
-  }
-
   public int getFanOutShards() {
     return fanOutShards;
   }
@@ -161,36 +133,12 @@ class StreamConfig {
     this.fanOutShards = fanOutShards;
   }
 
-  public int getMaxConnections() {
-    return maxConnections;
-  }
-
-  public void setMaxConnections(int maxConnections) {
-    this.maxConnections = maxConnections;
-  }
-
-  public int getAcceptPerSecond() {
-    return acceptPerSecond;
-  }
-
-  public void setAcceptPerSecond(int acceptPerSecond) {
-    this.acceptPerSecond = acceptPerSecond;
-  }
-
   public Duration getExpiryGrace() {
     return expiryGrace;
   }
 
   public void setExpiryGrace(Duration expiryGrace) {
     this.expiryGrace = expiryGrace;
-  }
-
-  public Duration getDrainTimeout() {
-    return drainTimeout;
-  }
-
-  public void setDrainTimeout(Duration drainTimeout) {
-    this.drainTimeout = drainTimeout;
   }
 
   public int getClientFramesPerSecond() {

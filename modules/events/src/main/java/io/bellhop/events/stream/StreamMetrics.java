@@ -3,8 +3,8 @@ package io.bellhop.events.stream;
 import io.bellhop.events.Service;
 import io.bellhop.platform.ConnectionGuard;
 import io.bellhop.platform.HttpLimits;
+import io.bellhop.realtime.SocketStats;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
@@ -25,20 +25,12 @@ import org.HdrHistogram.Recorder;
  */
 @Singleton
 class StreamMetrics {
-  private static final String[] TRANSPORTS = {"websocket", "sse", "poll"};
-
-  private final LongAdder totalConnections = new LongAdder();
   private final LongAdder eventsDelivered = new LongAdder();
-  private final LongAdder errors = new LongAdder();
   private final LongAdder compressedMessages = new LongAdder();
   private final LongAdder replayed = new LongAdder();
-  private final LongAdder slowConsumers = new LongAdder();
   private final LongAdder latencySumMicros = new LongAdder();
   private final LongAdder latencySamples = new LongAdder();
   private final Map<Service, LongAdder> byService = new EnumMap<>(Service.class);
-
-  /** Refusals by the per-user and per-org caps, keyed {@code "<limit>/<transport>"}. */
-  private final Map<String, LongAdder> refusals = new LinkedHashMap<>();
 
   private final ConnectionGuard guard;
   private final Recorder latency = new Recorder(3_600_000_000L, 3);
@@ -53,40 +45,6 @@ class StreamMetrics {
   @Inject
   StreamMetrics(MeterRegistry registry, ConnectionGuard guard) {
     this.guard = guard;
-    for (Admission.Limit limit : Admission.Limit.values()) {
-      for (String transport : TRANSPORTS) {
-        LongAdder adder = new LongAdder();
-        refusals.put(limit.tag + "/" + transport, adder);
-        FunctionCounter.builder("bellhop.stream.refused", adder, LongAdder::sum)
-            .tag("limit", limit.tag)
-            .tag("transport", transport)
-            .description("connections refused by a per-user or per-org cap (4429 / HTTP 429)")
-            .register(registry);
-      }
-    }
-    for (ConnectionGuard.Refusal r : ConnectionGuard.Refusal.values()) {
-      FunctionCounter.builder("bellhop.http.connections.refused", guard, g -> g.refused(r))
-          .tag("reason", r.tag())
-          .description("TCP connections closed at accept by a connection cap")
-          .register(registry);
-    }
-    FunctionCounter.builder("bellhop.http.request.head.timeouts", guard, g -> g.headTimeouts(false))
-        .tag("phase", "first")
-        .description("connections closed because a request head did not arrive in time")
-        .register(registry);
-    FunctionCounter.builder("bellhop.http.request.head.timeouts", guard, g -> g.headTimeouts(true))
-        .tag("phase", "keep-alive")
-        .description("connections closed because a request head did not arrive in time")
-        .register(registry);
-    Gauge.builder("bellhop.http.connections.open", guard, ConnectionGuard::openConnections)
-        .description("open TCP connections of the HTTP server")
-        .register(registry);
-    Gauge.builder(
-            "bellhop.http.connections.unauthenticated",
-            guard,
-            ConnectionGuard::unauthenticatedConnections)
-        .description("open connections that have not carried a valid token yet")
-        .register(registry);
     for (Service s : Service.values()) {
       LongAdder adder = new LongAdder();
       byService.put(s, adder);
@@ -95,11 +53,8 @@ class StreamMetrics {
           .description("events written to stream clients")
           .register(registry);
     }
-    counter(registry, "bellhop.stream.connections.total", totalConnections, "connections accepted");
-    counter(registry, "bellhop.stream.errors", errors, "sessions refused or ended by an error");
     counter(
         registry, "bellhop.stream.events.replayed", replayed, "missed events replayed on resume");
-    counter(registry, "bellhop.stream.slow.consumers", slowConsumers, "clients cut with 4509");
     counter(
         registry,
         "bellhop.stream.frames.compressed",
@@ -114,10 +69,6 @@ class StreamMetrics {
 
   private static void counter(MeterRegistry r, String name, LongAdder adder, String description) {
     FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(r);
-  }
-
-  void connected() {
-    totalConnections.increment();
   }
 
   void deliveredTo(Service service, int events, boolean compressed) {
@@ -145,30 +96,17 @@ class StreamMetrics {
     replayed.add(events);
   }
 
-  /** A connection refused by a per-user or per-org cap; transport websocket, sse or poll. */
-  void refused(Admission.Limit limit, String transport) {
-    refusals.get(limit.tag + "/" + transport).increment();
-  }
-
-  void slowConsumer() {
-    slowConsumers.increment();
-  }
-
-  void error() {
-    errors.increment();
-  }
-
   /** The JSON body of {@code GET /v2/realtime/metrics}. */
-  synchronized Map<String, Object> snapshot(int activeConnections, long subscriptions) {
+  synchronized Map<String, Object> snapshot(SocketStats sockets, long subscriptions) {
     latencyTotal.add(latency.getIntervalHistogram());
     var m = new LinkedHashMap<String, Object>();
-    m.put("activeConnections", activeConnections);
-    m.put("totalConnections", totalConnections.sum());
+    m.put("activeConnections", sockets.open());
+    m.put("totalConnections", sockets.total());
     m.put("eventsDelivered", eventsDelivered.sum());
     var services = new LinkedHashMap<String, Long>();
     byService.forEach((s, n) -> services.put(s.wireName(), n.sum()));
     m.put("eventsByService", services);
-    m.put("errorCount", errors.sum());
+    m.put("errorCount", sockets.errors());
     long samples = latencySamples.sum();
     m.put("avgLatencyMs", samples == 0 ? 0.0 : latencySumMicros.sum() / 1000.0 / samples);
     m.put("p50LatencyMs", latencyTotal.getValueAtPercentile(50) / 1000.0);
@@ -177,9 +115,8 @@ class StreamMetrics {
     m.put("totalSubscriptions", subscriptions);
     m.put("compressedMessages", compressedMessages.sum());
     m.put("missedEventsReplayed", replayed.sum());
-    m.put("slowConsumerDisconnects", slowConsumers.sum());
-    var refused = new LinkedHashMap<String, Long>();
-    refusals.forEach((k, n) -> refused.put(k, n.sum()));
+    m.put("slowConsumerDisconnects", sockets.slowConsumers());
+    var refused = new LinkedHashMap<String, Long>(sockets.refused());
     for (ConnectionGuard.Refusal r : ConnectionGuard.Refusal.values()) {
       refused.put("accept/" + r.tag(), guard.refused(r));
     }

@@ -2,41 +2,29 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventLog;
 import io.bellhop.events.Tail;
-import io.bellhop.platform.CloseCode;
-import io.bellhop.platform.ConnectionGuard;
-import io.bellhop.platform.Principal;
-import io.bellhop.platform.TokenVerifier;
+import io.bellhop.realtime.RealtimeSocket;
+import io.bellhop.realtime.RealtimeSockets;
+import io.bellhop.realtime.SocketSpec;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.http.HttpRequest;
-import io.micronaut.runtime.graceful.GracefulShutdownCapable;
-import io.netty.channel.Channel;
 import jakarta.annotation.PreDestroy;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's side of the unified stream: opens the one live feed of the log, owns the hub, fan-out
- * and the threads that may block (log reads), admits connections and drains them on shutdown.
+ * and the threads that may block (log reads). Sockets are admitted, authenticated, bounded and
+ * drained by the realtime kernel ({@link RealtimeSockets}); this class makes their sessions.
  */
 @Context
-class StreamNode implements GracefulShutdownCapable {
-  private static final Logger LOG = LoggerFactory.getLogger(StreamNode.class);
+class StreamNode {
+  /** The stream's tag in the kernel's metrics and the prefix of its log lines. */
+  static final String ENDPOINT = "stream";
 
   final EventLog log;
-  final TokenVerifier verifier;
   final StreamConfig config;
   final StreamMetrics metrics;
+  final RealtimeSockets sockets;
   final Hub hub = new Hub();
   final OrgSignals signals = new OrgSignals();
   final FanOut fanOut;
@@ -51,92 +39,49 @@ class StreamNode implements GracefulShutdownCapable {
   /** SSE and long-poll log reads, at most a few threads per org at once (see {@link OrgLanes}). */
   final OrgLanes fallbacks;
 
-  /** Per-user and per-org caps shared by sockets, SSE streams and polls. */
-  final Admission admission;
-
-  final ConnectionGuard guard;
-
   /** Replays: long, back-pressured by the client's socket. */
   final ExecutorService replays;
 
   private final Tail tail;
   private final ExecutorService fallbackPool;
+  private final StreamSession.Collaborators collaborators;
 
-  private final Set<StreamSession> connections = ConcurrentHashMap.newKeySet();
-
-  private final AtomicLong acceptWindow = new AtomicLong();
-  private final AtomicInteger acceptedInWindow = new AtomicInteger();
-  private final CompletableFuture<Void> drained = new CompletableFuture<>();
-  private volatile boolean draining;
-
-  StreamNode(
-      EventLog log,
-      TokenVerifier verifier,
-      StreamConfig config,
-      StreamMetrics metrics,
-      ConnectionGuard guard) {
+  StreamNode(EventLog log, StreamConfig config, StreamMetrics metrics, RealtimeSockets sockets) {
     this.log = log;
-    this.guard = guard;
-    this.verifier = verifier;
     this.config = config;
     this.metrics = metrics;
+    this.sockets = sockets;
     this.fanOut = new FanOut(hub, signals, config.fanOutShards, config.maxBatchEvents);
     this.replayPages = new ReplayPages(log, config.replayPageSize, config.maxBatchEvents);
     this.handshakes = daemonPool("bellhop-handshake-", config.handshakeThreads);
     this.fallbackPool = daemonPool("bellhop-fallback-", config.fallbackThreads);
     this.fallbacks = new OrgLanes(fallbackPool, config.fallbackThreadsPerOrg);
-    this.admission = new Admission(config.maxConnectionsPerUser, config.maxConnectionsPerOrg);
     this.replays = daemonPool("bellhop-replay-", config.replayThreads);
+    this.collaborators =
+        new StreamSession.Collaborators(
+            hub, fanOut, handshakes, replays, replayPages, log::position, config, metrics);
     this.tail = log.tail(fanOut);
   }
 
-  /** Admits a new socket, or closes it at once with 1012 (draining) or 4429 (over a limit). */
-  StreamSession open(Channel channel, HttpRequest<?> request, String transportToken) {
-    boolean compressed = Deflate.negotiated(channel);
-    var writer = new SessionWriter(channel, config.maxQueuedBytes, metrics, compressed);
-    var session =
-        new StreamSession(
-            Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36),
-            this,
-            writer,
-            channel.eventLoop(),
-            request,
-            transportToken,
-            compressed);
-    metrics.connected();
-    if (draining) {
-      session.close(CloseCode.SERVER_RESTART, retryHint(500, 5_000));
-    } else if (connections.size() >= config.maxConnections || !admitNow()) {
-      metrics.error();
-      session.close(CloseCode.TOO_MANY_CONNECTIONS, retryHint(1_000, 10_000));
-    } else {
-      connections.add(session);
-    }
-    return session;
+  StreamSession newSession(RealtimeSocket socket) {
+    return new StreamSession(socket, collaborators);
   }
 
-  /**
-   * A socket's token is verified: the connection leaves the unauthenticated caps and takes a place
-   * under its user's and org's caps. Null when over one of those (the caller closes with 4429).
-   */
-  Admission.Slot authenticated(Channel channel, Principal p) {
-    guard.authenticated(channel);
-    Admission.Result r = admission.admit(p);
-    if (r.slot() == null) {
-      metrics.refused(r.refusedBy(), "websocket");
-    }
-    return r.slot();
-  }
-
-  void connectionClosed(StreamSession session) {
-    connections.remove(session);
-    if (draining && connections.isEmpty()) {
-      drained.complete(null);
-    }
+  /** What the stream asks of the kernel for each socket. */
+  SocketSpec socketSpec(int maxMessageBytes) {
+    return new SocketSpec(
+        ENDPOINT,
+        maxMessageBytes,
+        config.maxQueuedBytes,
+        config.handshakeTimeout,
+        config.closeGrace,
+        config.expiryGrace,
+        config.clientFramesPerSecond,
+        config.clientFrameBurst);
   }
 
   int activeConnections() {
-    return connections.size();
+    return sockets.stats(ENDPOINT).open();
   }
 
   long subscriptions() {
@@ -145,47 +90,6 @@ class StreamNode implements GracefulShutdownCapable {
       n += s.subscriptions();
     }
     return n;
-  }
-
-  /** A close reason telling the client when to come back, spread to avoid a reconnect storm. */
-  String retryHint(long minMs, long maxMs) {
-    return retryReason(retryHintMillis(minMs, maxMs));
-  }
-
-  /** The close reason that carries a retry hint: {@code {"retryMs":2317}}. */
-  static String retryReason(long retryMs) {
-    return "{\"retryMs\":" + retryMs + "}";
-  }
-
-  long retryHintMillis(long minMs, long maxMs) {
-    return ThreadLocalRandom.current().nextLong(minMs, maxMs + 1);
-  }
-
-  private boolean admitNow() {
-    long second = System.nanoTime() / 1_000_000_000L;
-    if (acceptWindow.getAndSet(second) != second) {
-      acceptedInWindow.set(0);
-    }
-    return acceptedInWindow.incrementAndGet() <= config.acceptPerSecond;
-  }
-
-  /** SIGTERM: refuse new sockets, close every session with 1012 and a retry hint, then return. */
-  @Override
-  public CompletionStage<?> shutdownGracefully() {
-    draining = true;
-    LOG.info("draining {} stream connections", connections.size());
-    for (StreamSession s : connections) {
-      s.close(CloseCode.SERVER_RESTART, retryHint(500, 5_000));
-    }
-    if (connections.isEmpty()) {
-      drained.complete(null);
-    }
-    return drained.completeOnTimeout(null, config.drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  @Override
-  public OptionalLong reportActiveTasks() {
-    return OptionalLong.of(connections.size());
   }
 
   @PreDestroy

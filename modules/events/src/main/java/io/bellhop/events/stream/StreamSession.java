@@ -7,22 +7,26 @@ import io.bellhop.events.log.LogUnavailableException;
 import io.bellhop.platform.CloseCode;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
-import io.micronaut.http.HttpRequest;
+import io.bellhop.realtime.Deflate;
+import io.bellhop.realtime.RealtimeSocket;
+import io.bellhop.realtime.Refusal;
+import io.bellhop.realtime.RetryHint;
+import io.bellhop.realtime.SocketHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection of the unified stream, as a state machine (see docs/lifecycle.md):
- * HANDSHAKING → AUTHENTICATING → REGISTERED → (REPLAYING →) LIVE → CLOSED.
+ * HANDSHAKING → AUTHENTICATING → REGISTERED → (REPLAYING →) LIVE → CLOSED. The realtime kernel
+ * ({@link RealtimeSocket}) authenticates the socket, bounds what it queues and closes it; this
+ * class decides which events it gets.
  *
  * <p>The no-gap, no-duplicate rule: the session joins the hub <em>before</em> it reads the log's
  * position, so every event after that position reaches it through the fan-out; batches that arrive
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * (the last seq sent) before it is written. State, cursor and held batches change only under this
  * object's lock, and frames are queued under it, so they leave in cursor order.
  */
-final class StreamSession implements ClientFrameGuard.Owner {
+final class StreamSession implements SocketHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
 
   enum State {
@@ -42,17 +46,28 @@ final class StreamSession implements ClientFrameGuard.Owner {
     CLOSED
   }
 
-  private final String id;
-  private final StreamNode node;
-  private final SessionWriter writer;
-  private final EventLoop loop;
-  private final HttpRequest<?> request;
-  private final String transportToken;
-  private final boolean compressed;
-  private final long openedAtNanos = System.nanoTime();
+  /** What a session needs from its node: the log, the fan-out's hub, threads, limits, metrics. */
+  record Collaborators(
+      Hub hub,
+      FanOut fanOut,
+      Executor handshakes,
+      Executor replays,
+      ReplayPages replayPages,
+      LogPositions log,
+      StreamConfig config,
+      StreamMetrics metrics) {}
+
+  /** The one read of the log a session's start needs; a seam for unit tests. */
+  @FunctionalInterface
+  interface LogPositions {
+    LogPosition position();
+  }
+
+  private final RealtimeSocket socket;
+  private final Collaborators node;
 
   private State state = State.HANDSHAKING;
-  private Principal principal;
+  private String orgId;
   private Filter filter;
   private FanOut.Shard shard;
   private long cursor;
@@ -64,32 +79,15 @@ final class StreamSession implements ClientFrameGuard.Owner {
   private long delivered;
   private long replayed;
   private boolean recovered;
-  private ScheduledFuture<?> expiryTimer;
   private ScheduledFuture<?> pingTimer;
-  private Admission.Slot slot;
-  private String closedWith = "peer";
 
-  StreamSession(
-      String id,
-      StreamNode node,
-      SessionWriter writer,
-      EventLoop loop,
-      HttpRequest<?> request,
-      String transportToken,
-      boolean compressed) {
-    this.id = id;
+  StreamSession(RealtimeSocket socket, Collaborators node) {
+    this.socket = socket;
     this.node = node;
-    this.writer = writer;
-    this.loop = loop;
-    this.request = request;
-    this.transportToken = transportToken;
-    this.compressed = compressed;
-    loop.schedule(
-        this::handshakeDeadline, node.config.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   String orgId() {
-    return principal.orgId();
+    return orgId;
   }
 
   Filter filter() {
@@ -97,7 +95,11 @@ final class StreamSession implements ClientFrameGuard.Owner {
   }
 
   boolean compressed() {
-    return compressed;
+    return socket.compressed();
+  }
+
+  RealtimeSocket socket() {
+    return socket;
   }
 
   synchronized State state() {
@@ -105,19 +107,16 @@ final class StreamSession implements ClientFrameGuard.Owner {
   }
 
   /**
-   * A whole text message from the client, already bounded and checked by {@link ClientFrameGuard};
-   * runs on the event loop.
+   * A whole text message from the client, already bounded and checked by the kernel; runs on the
+   * event loop. A {@link Refusal} thrown here ends the socket with its code.
    */
-  void onText(String text) {
+  @Override
+  public void onText(String text) {
     State now = state();
-    try {
-      if (now == State.HANDSHAKING) {
-        handshake(Handshake.parse(text));
-      } else if (now == State.LIVE || now == State.REPLAYING) {
-        clientMessage(text);
-      }
-    } catch (StreamRefusal r) {
-      refuse(r);
+    if (now == State.HANDSHAKING) {
+      handshake(Handshake.parse(text));
+    } else if (now == State.LIVE || now == State.REPLAYING) {
+      clientMessage(text);
     }
   }
 
@@ -125,34 +124,12 @@ final class StreamSession implements ClientFrameGuard.Owner {
     synchronized (this) {
       state = State.AUTHENTICATING;
     }
-    String token = h.token() != null ? h.token() : transportToken;
-    verifyThen(token, "token is missing, invalid or expired", p -> register(h, p));
-  }
-
-  /**
-   * Verifies a token off the event loop; refuses with 4001 when it is not valid, else runs {@code
-   * then} (whose {@link StreamRefusal} also ends the session).
-   */
-  private void verifyThen(String token, String failure, Consumer<Principal> then) {
-    node.verifier
-        .verify(token, request)
-        .whenComplete(
-            (p, error) -> {
-              if (error != null) {
-                refuse(new StreamRefusal(CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, failure));
-                return;
-              }
-              try {
-                then.accept(p);
-              } catch (StreamRefusal r) {
-                refuse(r);
-              }
-            });
+    socket.authenticate(h.token(), p -> register(h, p));
   }
 
   private void register(Handshake h, Principal p) {
     if (!p.maySubscribe()) {
-      throw new StreamRefusal(
+      throw new Refusal(
           CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "publisher tokens cannot subscribe");
     }
     Filter f = Filter.of(h.services(), p, h.propertyId());
@@ -160,19 +137,13 @@ final class StreamSession implements ClientFrameGuard.Owner {
       if (state != State.AUTHENTICATING) {
         return;
       }
-      slot = node.authenticated(writer.channel(), p);
-      if (slot == null) {
-        throw StreamRefusal.tooManyConnections(
-            "too many open connections for this user or org", node.retryHintMillis(1_000, 10_000));
-      }
-      principal = p;
+      orgId = p.orgId();
       filter = f;
-      shard = node.fanOut.shardOf(p.orgId());
+      shard = node.fanOut().shardOf(orgId);
       state = State.REGISTERED;
-      node.hub.add(this);
+      node.hub().add(this);
     }
-    scheduleExpiry();
-    node.handshakes.execute(() -> start(h));
+    node.handshakes().execute(() -> start(h));
   }
 
   /**
@@ -183,7 +154,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
   private void start(Handshake h) {
     onLog(
         () -> {
-          LogPosition pos = node.log.position();
+          LogPosition pos = node.log().position();
           long readAt = System.nanoTime();
           boolean resume = h.resumes() && pos.canResumeAfter(h.lastSeq(), h.epoch());
           boolean replay;
@@ -193,9 +164,13 @@ final class StreamSession implements ClientFrameGuard.Owner {
             }
             recovered = resume;
             cursor = resume ? h.lastSeq() : pos.lastSeq();
-            if (!writer.sendText(
-                Frames.ack(cursor, pos.epoch(), resume, id, node.config.heartbeat.toMillis()))) {
-              slowConsumer();
+            if (!socket.sendText(
+                Frames.ack(
+                    cursor,
+                    pos.epoch(),
+                    resume,
+                    socket.id(),
+                    node.config().heartbeat.toMillis()))) {
               return;
             }
             replay = cursor < pos.lastSeq();
@@ -207,22 +182,19 @@ final class StreamSession implements ClientFrameGuard.Owner {
               goLive();
             }
           }
-          LOG.info(
-              "stream.open session={} org={} user={} services={} property={} lastSeq={}"
-                  + " recovered={}",
-              id,
-              principal.orgId(),
-              principal.userId(),
-              serviceNames(),
-              h.propertyId(),
-              h.lastSeq(),
-              resume);
+          socket.logOpen(
+              "services="
+                  + serviceNames()
+                  + " property="
+                  + h.propertyId()
+                  + " lastSeq="
+                  + h.lastSeq()
+                  + " recovered="
+                  + resume);
           if (replay) {
-            node.replays.execute(
-                () ->
-                    onLog(
-                        () ->
-                            SessionReplay.run(this, node.replayPages, node.config, node.metrics)));
+            node.replays()
+                .execute(
+                    () -> onLog(() -> SessionReplay.run(this, node.replayPages(), node.metrics())));
           }
         });
   }
@@ -233,16 +205,16 @@ final class StreamSession implements ClientFrameGuard.Owner {
       step.run();
     } catch (LogUnavailableException | IllegalStateException e) {
       // IllegalStateException: jnats' way of saying the connection is closed or reconnecting.
-      LOG.warn("session {}: event log unavailable: {}", id, e.toString());
-      refuse(
-          new StreamRefusal(
+      LOG.warn("session {}: event log unavailable: {}", socket.id(), e.toString());
+      socket.refuse(
+          new Refusal(
               CloseCode.TRY_AGAIN_LATER,
               ErrorCode.LOG_UNAVAILABLE,
               "event log unavailable; retry"));
     } catch (RuntimeException e) {
-      LOG.error("session {}: replay failed", id, e);
-      refuse(
-          new StreamRefusal(
+      LOG.error("session {}: replay failed", socket.id(), e);
+      socket.refuse(
+          new Refusal(
               CloseCode.INTERNAL_ERROR, ErrorCode.INTERNAL, "unexpected server error; resume"));
     }
   }
@@ -268,8 +240,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
       frame.release();
       return false;
     }
-    if (!writer.sendEvents(frame, events, 0)) {
-      slowConsumer();
+    if (!socket.sendFrame(frame, events, 0)) {
       return false;
     }
     cursor = lastSeq;
@@ -302,14 +273,10 @@ final class StreamSession implements ClientFrameGuard.Owner {
     return true;
   }
 
-  SessionWriter writer() {
-    return writer;
-  }
-
   /** Encodes (and compresses, if negotiated) a frame for this session alone: a trimmed batch. */
   private ByteBuf encodeForThisSession(List<EventEnvelope> events, int from, int to) {
     ByteBuf plain = Frames.events(events, from, to);
-    if (!compressed) {
+    if (!socket.compressed()) {
       return plain;
     }
     try {
@@ -333,7 +300,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
       return;
     }
     int size = b.frame().readableBytes();
-    if (heldBytes + size > node.config.maxQueuedBytes) {
+    if (heldBytes + size > node.config().maxQueuedBytes) {
       releaseHeld();
       heldOverflow = true;
       return;
@@ -349,7 +316,7 @@ final class StreamSession implements ClientFrameGuard.Owner {
     ByteBuf frame;
     int count;
     if (b.firstSeq() > cursor) {
-      frame = (compressed ? b.deflated() : b.frame()).retainedDuplicate();
+      frame = (socket.compressed() ? b.deflated() : b.frame()).retainedDuplicate();
       count = b.events().size();
     } else {
       var fresh = b.events().stream().filter(e -> e.seq() > cursor).toList();
@@ -357,12 +324,11 @@ final class StreamSession implements ClientFrameGuard.Owner {
       count = fresh.size();
     }
     cursor = b.lastSeq();
-    if (!writer.sendEvents(frame, count, b.appendedAtMicros())) {
-      slowConsumer();
+    if (!socket.sendFrame(frame, count, b.appendedAtMicros())) {
       return false;
     }
     delivered += count;
-    node.metrics.deliveredTo(b.events().get(0).service(), count, compressed);
+    node.metrics().deliveredTo(b.events().get(0).service(), count, socket.compressed());
     return true;
   }
 
@@ -376,14 +342,15 @@ final class StreamSession implements ClientFrameGuard.Owner {
     }
     heldBytes = 0;
     heldOverflow = false;
-    long every = node.config.heartbeat.toMillis();
+    long every = node.config().heartbeat.toMillis();
+    EventLoop loop = socket.eventLoop();
     pingTimer = loop.scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
   }
 
   private synchronized void ping() {
     if (state == State.LIVE) {
       cursor = Math.max(cursor, shard.processedSeq());
-      sendControl(Frames.ping(cursor));
+      socket.sendText(Frames.ping(cursor));
     }
   }
 
@@ -400,172 +367,64 @@ final class StreamSession implements ClientFrameGuard.Owner {
   private void clientMessage(String text) {
     ClientMessage m = ClientMessage.parse(text);
     if (m == null) {
-      sendControl(
-          Frames.error(
-              ErrorCode.UNKNOWN_MESSAGE, "message is not a JSON object of the documented shape"));
+      socket.sendError(
+          ErrorCode.UNKNOWN_MESSAGE, "message is not a JSON object of the documented shape");
     } else if ("refresh".equals(m.type())) {
-      refresh(m.token());
+      socket.reauthenticate(m.token(), this::checkCovers);
     } else {
-      sendControl(Frames.error(ErrorCode.UNKNOWN_MESSAGE, "unknown message type"));
+      socket.sendError(ErrorCode.UNKNOWN_MESSAGE, "unknown message type");
     }
   }
 
-  /** Queues a control message; a client too far behind to take it is cut as a slow consumer. */
-  private void sendControl(String text) {
-    if (!writer.sendText(text)) {
-      slowConsumer();
+  /** A refreshed token must still allow subscribing to everything the current filter reads. */
+  private void checkCovers(Principal p) {
+    Filter f;
+    synchronized (this) {
+      f = filter;
+    }
+    boolean covers =
+        p.maySubscribe()
+            && (p.seesAllProperties()
+                || (f.properties() != null && f.properties().stream().allMatch(p::maySeeProperty)));
+    if (!covers) {
+      throw new Refusal(
+          CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "refreshed token does not cover this stream");
     }
   }
 
-  /** {@link ClientFrameGuard} refused a frame; 4430 carries a retry hint like other retryables. */
+  /** Closes with 1011: the fan-out failed to route to this session (it resumes, losing nothing). */
+  void routingFailed() {
+    socket.close(CloseCode.INTERNAL_ERROR, RetryHint.reason(1_000));
+  }
+
+  /** The socket is ending: nothing more is queued, and the hub forgets the session. */
   @Override
-  public void violated(CloseCode code, String reason) {
-    node.metrics.error();
-    end(code, code == CloseCode.TOO_MANY_MESSAGES ? node.retryHint(5_000, 15_000) : reason, true);
-  }
-
-  /** A ping from the client: answered through the bounded writer, never past its bound. */
-  @Override
-  public void pinged(ByteBuf payload) {
-    if (!writer.sendPong(payload)) {
-      slowConsumer();
-    }
-  }
-
-  /** Swaps in a fresh token: same org, and rights still covering the current filter. */
-  private void refresh(String token) {
-    verifyThen(token, "refresh token is invalid or expired", this::refreshed);
-  }
-
-  private void refreshed(Principal p) {
-    synchronized (this) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      boolean sameOrg = p.orgId().equals(principal.orgId()) && p.maySubscribe();
-      boolean covers =
-          p.seesAllProperties()
-              || (filter.properties() != null
-                  && filter.properties().stream().allMatch(p::maySeeProperty));
-      if (!sameOrg || !covers) {
-        throw new StreamRefusal(
-            CloseCode.FORBIDDEN, ErrorCode.FORBIDDEN, "refreshed token does not cover this stream");
-      }
-      principal = p;
-      sendControl(Frames.refreshed(p.expiresAt()));
-    }
-    scheduleExpiry();
-  }
-
-  private void scheduleExpiry() {
-    Instant exp;
-    synchronized (this) {
-      exp = principal.expiresAt();
-      if (expiryTimer != null) {
-        expiryTimer.cancel(false);
-      }
-      if (exp == null || state == State.CLOSED) {
-        return;
-      }
-      long delay = Duration.between(Instant.now(), exp.plus(node.config.expiryGrace)).toMillis();
-      expiryTimer = loop.schedule(this::expired, Math.max(0, delay), TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void expired() {
-    Instant exp;
-    synchronized (this) {
-      exp = principal.expiresAt();
-    }
-    if (exp != null && Instant.now().isAfter(exp)) {
-      refuse(
-          new StreamRefusal(
-              CloseCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "token expired; refresh before exp"));
-    }
-  }
-
-  private void handshakeDeadline() {
-    if (state() == State.HANDSHAKING) {
-      refuse(
-          new StreamRefusal(
-              CloseCode.HANDSHAKE_TIMEOUT,
-              ErrorCode.BAD_HANDSHAKE,
-              "no handshake within " + node.config.handshakeTimeout.toSeconds() + " s"));
-    }
-  }
-
-  void slowConsumer() {
-    node.metrics.slowConsumer();
-    close(CloseCode.SLOW_CONSUMER, node.retryHint(250, 2_000));
-  }
-
-  void refuse(StreamRefusal r) {
-    node.metrics.error();
-    // If even the error frame does not fit, the close frame still tells the client why.
-    writer.sendText(Frames.error(r.error, r.getMessage()));
-    close(r.close, r.closeReason());
-  }
-
-  /** Ends the session with {@code code}; the close frame follows everything already queued. */
-  void close(CloseCode code, String reason) {
-    end(code, reason, false);
-  }
-
-  /** {@code clientSending}: the client may still be sending (see {@link SessionWriter}). */
-  private void end(CloseCode code, String reason, boolean clientSending) {
-    synchronized (this) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      closedWith = Integer.toString(code.code());
-      state = State.CLOSED;
-      releaseHeld();
-      cancelTimers();
-    }
-    node.hub.remove(this);
-    if (clientSending) {
-      writer.closeWhileClientSends(code.code(), reason, node.config.closeGrace);
-    } else {
-      writer.close(code.code(), reason, node.config.closeGrace);
-    }
-  }
-
-  /** The socket is gone (either side closed it); runs on the event loop. */
-  void onClosed() {
-    Admission.Slot held;
+  public void ended() {
     synchronized (this) {
       state = State.CLOSED;
       releaseHeld();
-      cancelTimers();
-      held = slot;
+      if (pingTimer != null) {
+        pingTimer.cancel(false);
+      }
     }
-    if (held != null) {
-      held.release();
-    }
-    node.hub.remove(this);
-    node.connectionClosed(this);
-    if (principal != null) {
-      LOG.info(
-          "stream.close session={} org={} user={} services={} durationMs={} delivered={} replayed={} recovered={} code={}",
-          id,
-          principal.orgId(),
-          principal.userId(),
-          serviceNames(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos),
-          delivered,
-          replayed,
-          recovered,
-          closedWith);
-    }
+    node.hub().remove(this);
   }
 
-  private void cancelTimers() {
-    if (pingTimer != null) {
-      pingTimer.cancel(false);
-    }
-    if (expiryTimer != null) {
-      expiryTimer.cancel(false);
-    }
+  @Override
+  public void written(int events, long appendedAtMicros) {
+    node.metrics().delivered(events, appendedAtMicros);
+  }
+
+  @Override
+  public synchronized String closeLogFields() {
+    return "services="
+        + (filter == null ? "-" : serviceNames())
+        + " delivered="
+        + delivered
+        + " replayed="
+        + replayed
+        + " recovered="
+        + recovered;
   }
 
   /** Subscriptions this session holds: one per service. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.bellhop.events.Service;
 import io.bellhop.platform.CloseCode;
+import io.bellhop.realtime.Refusal;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class HandshakeTest {
 
   private static void refused(String frame) {
-    StreamRefusal r = assertThrows(StreamRefusal.class, () -> Handshake.parse(frame), frame);
-    assertEquals(CloseCode.BAD_HANDSHAKE, r.close, frame);
+    Refusal r = assertThrows(Refusal.class, () -> Handshake.parse(frame), frame);
+    assertEquals(CloseCode.BAD_HANDSHAKE, r.close(), frame);
   }
 
   @Test
@@ -95,9 +96,9 @@ class HandshakeTest {
     refused("{\"services\":[1]}");
     refused("{\"services\":[null]}");
     refused("{\"services\":[]}");
-    StreamRefusal unknown =
-        assertThrows(StreamRefusal.class, () -> Handshake.parse("{\"services\":[\"spa\"]}"));
-    assertEquals("UNKNOWN_SERVICE", unknown.error.name());
+    Refusal unknown =
+        assertThrows(Refusal.class, () -> Handshake.parse("{\"services\":[\"spa\"]}"));
+    assertEquals("UNKNOWN_SERVICE", unknown.error().name());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.realtime;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,7 +16,7 @@ import java.util.zip.Deflater;
  * back-reference outside the message. Frames that already carry RSV1 pass Netty's per-connection
  * encoder untouched, so it never allocates its own zlib context for the socket either.
  */
-final class Deflate {
+public final class Deflate {
   private static final ThreadLocal<Deflater> DEFLATERS =
       ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION, true));
   private static final int SYNC_TRAILER = 4; // 00 00 FF FF, removed per RFC 7692 §7.2.1
@@ -24,7 +24,7 @@ final class Deflate {
   private Deflate() {}
 
   /** The compressed payload of a message; the caller owns it, {@code in} is left untouched. */
-  static ByteBuf compress(ByteBuf in) {
+  public static ByteBuf compress(ByteBuf in) {
     Deflater deflater = DEFLATERS.get();
     deflater.reset();
     deflater.setInput(in.nioBuffer());

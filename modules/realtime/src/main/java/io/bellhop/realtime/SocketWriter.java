@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.realtime;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -31,11 +31,21 @@ import org.slf4j.LoggerFactory;
  * consumer, so a client that does not read never grows memory beyond that bound, whatever it makes
  * the server answer.
  */
-final class SessionWriter {
-  private static final Logger LOG = LoggerFactory.getLogger(SessionWriter.class);
+final class SocketWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(SocketWriter.class);
+
+  /** Told when a frame of events has been written to the kernel. */
+  @FunctionalInterface
+  interface Delivered {
+    /**
+     * @param appendedAtMicros when the log accepted the frame's events, 0 for a replayed frame
+     */
+    void written(int events, long appendedAtMicros);
+  }
+
   private final Channel channel;
   private final long maxQueuedBytes;
-  private final StreamMetrics metrics;
+  private final Delivered delivered;
   private final boolean deflate;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicBoolean pongPending = new AtomicBoolean();
@@ -45,11 +55,11 @@ final class SessionWriter {
   /**
    * @param deflate whether the socket negotiated permessage-deflate (frames arrive compressed)
    */
-  SessionWriter(Channel channel, long maxQueuedBytes, StreamMetrics metrics, boolean deflate) {
+  SocketWriter(Channel channel, long maxQueuedBytes, boolean deflate, Delivered delivered) {
     this.channel = channel;
     this.deflate = deflate;
     this.maxQueuedBytes = maxQueuedBytes;
-    this.metrics = metrics;
+    this.delivered = delivered;
   }
 
   /**
@@ -69,7 +79,7 @@ final class SessionWriter {
         size,
         f -> {
           if (f.isSuccess()) {
-            metrics.delivered(events, appendedAtMicros);
+            delivered.written(events, appendedAtMicros);
           } else {
             dropAfterFailedWrite(f.cause());
           }

@@ -1,11 +1,10 @@
-package io.bellhop.events.stream;
+package io.bellhop.realtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -18,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SessionWriterTest {
+class SocketWriterTest {
 
   /** A client that never reads: the channel takes every write, none ever completes. */
   private static final class StalledPeer extends ChannelOutboundHandlerAdapter {
@@ -34,16 +33,15 @@ class SessionWriterTest {
     }
   }
 
-  private static SessionWriter writer(EmbeddedChannel channel, long maxQueuedBytes) {
-    return new SessionWriter(
-        channel, maxQueuedBytes, new StreamMetrics(new SimpleMeterRegistry()), false);
+  private static SocketWriter writer(EmbeddedChannel channel, long maxQueuedBytes) {
+    return new SocketWriter(channel, maxQueuedBytes, false, (events, appendedAtMicros) -> {});
   }
 
   @Test
   void controlMessagesForAClientThatDoesNotReadCountAgainstItsBound() {
     var peer = new StalledPeer();
     var channel = new EmbeddedChannel(peer);
-    SessionWriter writer = writer(channel, 4096);
+    SocketWriter writer = writer(channel, 4096);
     String error =
         "{\"type\":\"error\",\"code\":\"UNKNOWN_MESSAGE\",\"message\":\"" + "m".repeat(150) + "\"}";
     int accepted = 0;
@@ -61,7 +59,7 @@ class SessionWriterTest {
   void aPingFloodQueuesOnePongForAClientThatDoesNotRead() {
     var peer = new StalledPeer();
     var channel = new EmbeddedChannel(peer);
-    SessionWriter writer = writer(channel, 4096);
+    SocketWriter writer = writer(channel, 4096);
     for (int i = 0; i < 10_000; i++) {
       assertTrue(writer.sendPong(Unpooled.wrappedBuffer(new byte[125])));
       channel.runPendingTasks();
@@ -75,7 +73,7 @@ class SessionWriterTest {
   @Test
   void writtenControlMessagesAndPongsLeaveTheCount() {
     var channel = new EmbeddedChannel();
-    SessionWriter writer = writer(channel, 4096);
+    SocketWriter writer = writer(channel, 4096);
     assertTrue(writer.sendText("{\"type\":\"ping\"}"));
     assertTrue(writer.sendPong(Unpooled.wrappedBuffer(new byte[10])));
     channel.runPendingTasks();
@@ -99,8 +97,7 @@ class SessionWriterTest {
                 promise.setFailure(new OutOfMemoryError("no direct memory left"));
               }
             });
-    var writer =
-        new SessionWriter(channel, 1 << 20, new StreamMetrics(new SimpleMeterRegistry()), false);
+    var writer = new SocketWriter(channel, 1 << 20, false, (events, appendedAtMicros) -> {});
 
     assertTrue(
         writer.sendEvents(

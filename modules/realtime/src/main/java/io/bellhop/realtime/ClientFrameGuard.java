@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.realtime;
 
 import io.bellhop.platform.CloseCode;
 import io.netty.buffer.ByteBuf;

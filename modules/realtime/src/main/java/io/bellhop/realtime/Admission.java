@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.realtime;
 
 import io.bellhop.platform.Principal;
 import java.util.Map;
@@ -25,7 +25,7 @@ final class Admission {
   }
 
   /** A held place; {@link #release()} gives it back, once, however often it is called. */
-  final class Slot {
+  final class Slot implements ConnectionSlot {
     private final String user;
     private final String org;
     private final AtomicBoolean released = new AtomicBoolean();
@@ -35,7 +35,8 @@ final class Admission {
       this.org = org;
     }
 
-    void release() {
+    @Override
+    public void release() {
       if (released.compareAndSet(false, true)) {
         decrement(byUser, user);
         decrement(byOrg, org);

@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.realtime;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;

@@ -8,12 +8,12 @@ import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
- * Benchmark fixture: a real {@link TokenVerifier} (its constructor is package-private) over a
- * validator that knows a fixed set of tokens, so sessions can be opened through the real handshake
- * without a JWT key. Only the benchmarks' setup verifies tokens; no benchmark measures it.
+ * Test and benchmark fixture: a real {@link TokenVerifier} (its constructor is package-private)
+ * over a validator that knows a fixed set of tokens, so sockets can be opened through the real
+ * handshake without a JWT key.
  */
-public final class BenchTokenVerifiers {
-  private BenchTokenVerifiers() {}
+public final class FixedTokenVerifier {
+  private FixedTokenVerifier() {}
 
   /** A verifier accepting exactly the given tokens, each as the given authentication. */
   public static TokenVerifier of(Map<String, Authentication> tokens) {

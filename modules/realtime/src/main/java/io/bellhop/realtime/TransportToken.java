@@ -1,0 +1,30 @@
+package io.bellhop.realtime;
+
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+
+/**
+ * The token a client presented with the WebSocket upgrade, if any: {@code Sec-WebSocket-Protocol:
+ * bearer, <jwt>}, {@code Authorization: Bearer <jwt>} or {@code ?access_token=<jwt>} (least safe:
+ * it lands in access logs). A token in the handshake frame wins over all three.
+ */
+final class TransportToken {
+  private TransportToken() {}
+
+  static String of(HttpRequest<?> request) {
+    String protocols = request.getHeaders().get("Sec-WebSocket-Protocol");
+    if (protocols != null) {
+      String[] parts = protocols.split(",");
+      for (int i = 0; i + 1 < parts.length; i++) {
+        if (parts[i].trim().equalsIgnoreCase("bearer")) {
+          return parts[i + 1].trim();
+        }
+      }
+    }
+    String auth = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    return request.getParameters().get("access_token");
+  }
+}
