@@ -41,6 +41,12 @@ class ArchitectureTest {
     slices().matching("io.bellhop.(*)..").should().beFreeOfCycles().check(classes);
   }
 
+  /** Inside a module, too, packages layer: e.g. events' http → stream → replay, never back. */
+  @Test
+  void aModulesInternalPackagesHaveNoCycles() {
+    slices().matching("io.bellhop.(*).(*)..").should().beFreeOfCycles().check(classes);
+  }
+
   @Test
   void modulesNeverDependOnTheApplication() {
     noClasses()

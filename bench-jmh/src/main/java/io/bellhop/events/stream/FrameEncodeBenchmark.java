@@ -1,6 +1,7 @@
 package io.bellhop.events.stream;
 
 import io.bellhop.events.EventEnvelope;
+import io.bellhop.events.replay.Frames;
 import io.bellhop.realtime.Deflate;
 import io.netty.buffer.ByteBuf;
 import java.util.List;

@@ -2,6 +2,8 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
+import io.bellhop.events.replay.Filter;
+import io.bellhop.events.replay.Frames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.bellhop.events.stream;
 
+import io.bellhop.events.replay.Filter;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;

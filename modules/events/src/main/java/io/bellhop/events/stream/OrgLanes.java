@@ -12,7 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
  * queue. One org with thousands of fallback clients therefore occupies a bounded share of the pool
  * and never delays another org's reads by more than the tasks already running.
  */
-final class OrgLanes {
+public final class OrgLanes {
   private final Executor pool;
   private final int perOrg;
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -22,7 +22,7 @@ final class OrgLanes {
     this.perOrg = Math.max(1, perOrg);
   }
 
-  void execute(String orgId, Runnable task) {
+  public void execute(String orgId, Runnable task) {
     while (true) {
       Lane lane = lanes.computeIfAbsent(orgId, Lane::new);
       if (lane.offer(task)) {

@@ -1,5 +1,6 @@
 package io.bellhop.events.stream;
 
+import io.bellhop.events.replay.ReplayPages;
 import java.util.List;
 
 /**

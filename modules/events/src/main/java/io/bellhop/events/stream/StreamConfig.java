@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** {@code bellhop.stream.*}: limits and timings of the unified stream. */
 @ConfigurationProperties("bellhop.stream")
-class StreamConfig {
+public class StreamConfig {
   Duration handshakeTimeout = Duration.ofSeconds(10);
   Duration heartbeat = Duration.ofSeconds(30);
 

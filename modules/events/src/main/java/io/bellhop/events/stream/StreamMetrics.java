@@ -24,7 +24,7 @@ import org.HdrHistogram.Recorder;
  * are counted, not timed). Hot: updated per frame, lock-free.
  */
 @Singleton
-class StreamMetrics {
+public class StreamMetrics {
   private final LongAdder eventsDelivered = new LongAdder();
   private final LongAdder compressedMessages = new LongAdder();
   private final LongAdder replayed = new LongAdder();
@@ -97,7 +97,7 @@ class StreamMetrics {
   }
 
   /** The JSON body of {@code GET /v2/realtime/metrics}. */
-  synchronized Map<String, Object> snapshot(SocketStats sockets, long subscriptions) {
+  public synchronized Map<String, Object> snapshot(SocketStats sockets, long subscriptions) {
     latencyTotal.add(latency.getIntervalHistogram());
     var m = new LinkedHashMap<String, Object>();
     m.put("activeConnections", sockets.open());

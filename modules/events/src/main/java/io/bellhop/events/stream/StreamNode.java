@@ -2,6 +2,7 @@ package io.bellhop.events.stream;
 
 import io.bellhop.events.EventLog;
 import io.bellhop.events.Tail;
+import io.bellhop.events.replay.ReplayPages;
 import io.bellhop.realtime.RealtimeSocket;
 import io.bellhop.realtime.RealtimeSockets;
 import io.bellhop.realtime.SocketSpec;
@@ -17,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * drained by the realtime kernel ({@link RealtimeSockets}); this class makes their sessions.
  */
 @Context
-class StreamNode {
+public class StreamNode {
   /** The stream's tag in the kernel's metrics and the prefix of its log lines. */
-  static final String ENDPOINT = "stream";
+  public static final String ENDPOINT = "stream";
 
   final EventLog log;
   final StreamConfig config;
@@ -63,6 +64,30 @@ class StreamNode {
     this.tail = log.tail(fanOut);
   }
 
+  public StreamMetrics metrics() {
+    return metrics;
+  }
+
+  public RealtimeSockets sockets() {
+    return sockets;
+  }
+
+  public OrgLanes fallbacks() {
+    return fallbacks;
+  }
+
+  public OrgSignals signals() {
+    return signals;
+  }
+
+  public EventLog log() {
+    return log;
+  }
+
+  public StreamConfig config() {
+    return config;
+  }
+
   StreamSession newSession(RealtimeSocket socket) {
     return new StreamSession(socket, collaborators);
   }
@@ -84,7 +109,7 @@ class StreamNode {
     return sockets.stats(ENDPOINT).open();
   }
 
-  long subscriptions() {
+  public long subscriptions() {
     long n = 0;
     for (StreamSession s : hub.sessions()) {
       n += s.subscriptions();

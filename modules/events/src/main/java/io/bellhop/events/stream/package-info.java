@@ -1,7 +1,7 @@
 /**
- * The unified stream: the WebSocket endpoint, per-connection sessions, the hub that indexes them by
- * org and filter, the fan-out that routes the node's live feed to them, and the HTTP endpoints for
- * publishing, cursors and metrics. Everything here is package-private; other modules use {@link
- * io.bellhop.events.EventPublisher}.
+ * The socket path of the unified stream: the WebSocket endpoint, per-connection sessions (each a
+ * handler on the realtime kernel's socket), the hub that indexes them by org and filter, the
+ * fan-out that routes the node's live feed to them, and the node that owns the feed, threads and
+ * limits. Module-internal: other modules use {@link io.bellhop.events.EventPublisher}.
  */
 package io.bellhop.events.stream;

@@ -9,6 +9,7 @@ import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.LogPosition;
 import io.bellhop.events.Service;
 import io.bellhop.events.log.InMemoryEventLog;
+import io.bellhop.events.replay.ReplayPages;
 import io.bellhop.platform.FixedTokenVerifier;
 import io.bellhop.platform.Roles;
 import io.bellhop.realtime.EmbeddedSockets;

@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.replay;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
@@ -11,9 +11,9 @@ import java.util.List;
  * page that has any (at most {@code max}), and the cursor moved past everything examined — also
  * past events the filter hides, so the next read neither skips nor repeats one.
  */
-record CursorRead(List<EventEnvelope> events, long cursor) {
+public record CursorRead(List<EventEnvelope> events, long cursor) {
 
-  static CursorRead after(
+  public static CursorRead after(
       EventLog log, String orgId, Filter filter, long cursor, int pageSize, int max) {
     var out = new ArrayList<EventEnvelope>();
     long at = cursor;

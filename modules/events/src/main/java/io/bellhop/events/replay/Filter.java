@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.replay;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.Service;
@@ -17,9 +17,9 @@ import java.util.Set;
  *
  * @param properties allowed property ids, or {@code null} for all
  */
-record Filter(Set<Service> services, Set<String> properties) {
+public record Filter(Set<Service> services, Set<String> properties) {
 
-  Filter {
+  public Filter {
     services = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
     properties = properties == null ? null : Set.copyOf(properties);
   }
@@ -29,7 +29,7 @@ record Filter(Set<Service> services, Set<String> properties) {
    * be one the token allows (else 4003); without one, a user who is not {@code org_admin} is
    * narrowed to the token's properties.
    */
-  static Filter of(Set<Service> services, Principal p, String requestedProperty) {
+  public static Filter of(Set<Service> services, Principal p, String requestedProperty) {
     if (requestedProperty != null) {
       if (!Ids.isValid(requestedProperty)) {
         throw new Refusal(
@@ -48,7 +48,7 @@ record Filter(Set<Service> services, Set<String> properties) {
     return new Filter(services, p.seesAllProperties() ? null : p.propertyIds());
   }
 
-  boolean matches(EventEnvelope e) {
+  public boolean matches(EventEnvelope e) {
     return services.contains(e.service())
         && (properties == null || e.propertyId() == null || properties.contains(e.propertyId()));
   }

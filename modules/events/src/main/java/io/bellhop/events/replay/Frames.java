@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.replay;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -13,14 +13,14 @@ import java.time.Instant;
 import java.util.List;
 
 /** Encodes the server's text frames. Hot: runs once per batch and filter, not per socket. */
-final class Frames {
+public final class Frames {
   private Frames() {}
 
   /**
    * {@code {"type":"event","service":..,"events":[..],"seq":<last>,"timestamp":..}} for a run of
    * events of one service, in seq order. The caller owns the returned buffer.
    */
-  static ByteBuf events(List<EventEnvelope> run, int from, int to) {
+  public static ByteBuf events(List<EventEnvelope> run, int from, int to) {
     ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(256 * (to - from) + 128);
     try (JsonGenerator g = generator(buf)) {
       g.writeStartObject();
@@ -43,7 +43,7 @@ final class Frames {
 
   /** Receives one run, {@code [from, to)}; returns false to stop. */
   @FunctionalInterface
-  interface RunSink {
+  public interface RunSink {
     boolean accept(int from, int to);
   }
 
@@ -51,7 +51,7 @@ final class Frames {
    * Cuts events (in seq order) into runs of one service of at most {@code max} events, the unit of
    * one event frame, keeping seq order across frames. Returns false if the sink stopped early.
    */
-  static boolean forEachRun(List<EventEnvelope> events, int max, RunSink sink) {
+  public static boolean forEachRun(List<EventEnvelope> events, int max, RunSink sink) {
     int start = 0;
     for (int i = 1; i <= events.size(); i++) {
       if (i == events.size()
@@ -70,7 +70,7 @@ final class Frames {
    * The long-poll answer: {@code {"type":"poll","seq":..,"epoch":..,"recovered":..,"events":[..]}}
    * with every event's wire envelope, in seq order.
    */
-  static byte[] poll(List<EventEnvelope> events, long seq, String epoch, boolean recovered) {
+  public static byte[] poll(List<EventEnvelope> events, long seq, String epoch, boolean recovered) {
     var out = new java.io.ByteArrayOutputStream(256 + 300 * events.size());
     try (JsonGenerator g = EnvelopeCodec.JSON.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
@@ -90,7 +90,8 @@ final class Frames {
     return out.toByteArray();
   }
 
-  static String ack(long seq, String epoch, boolean recovered, String sessionId, long heartbeatMs) {
+  public static String ack(
+      long seq, String epoch, boolean recovered, String sessionId, long heartbeatMs) {
     return "{\"type\":\"ack\",\"seq\":"
         + seq
         + ",\"epoch\":\""
@@ -104,7 +105,7 @@ final class Frames {
         + "}";
   }
 
-  static String ping(long seq) {
+  public static String ping(long seq) {
     return "{\"type\":\"ping\",\"seq\":" + seq + ",\"timestamp\":\"" + Instant.now() + "\"}";
   }
 

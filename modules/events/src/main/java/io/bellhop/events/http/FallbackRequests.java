@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.http;
 
 import io.bellhop.platform.CloseCode;
 import io.bellhop.platform.ErrorCode;

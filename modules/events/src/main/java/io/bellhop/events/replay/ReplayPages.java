@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.replay;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * page idle for {@link #IDLE_NANOS} is dropped, and at most {@link #MAX_EVENTS} events are kept:
  * beyond that, reads go to the log unshared.
  */
-final class ReplayPages {
+public final class ReplayPages {
   static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
   static final int MAX_EVENTS = 50_000;
 
@@ -38,14 +38,14 @@ final class ReplayPages {
   private final AtomicLong cachedEvents = new AtomicLong();
   private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
-  ReplayPages(EventLog log, int pageSize, int maxBatchEvents) {
+  public ReplayPages(EventLog log, int pageSize, int maxBatchEvents) {
     this.log = log;
     this.pageSize = pageSize;
     this.maxBatchEvents = maxBatchEvents;
   }
 
   /** The next page of {@code orgId}'s events after {@code afterSeq}; empty when there are none. */
-  Page after(String orgId, long afterSeq) {
+  public Page after(String orgId, long afterSeq) {
     sweep();
     if (cachedEvents.get() >= MAX_EVENTS) {
       return readUnshared(orgId, afterSeq);
@@ -98,7 +98,7 @@ final class ReplayPages {
   }
 
   /** One page: its events and, per filter and compression, its frames, encoded once. */
-  final class Page {
+  public final class Page {
     private final CompletableFuture<List<EventEnvelope>> loaded = new CompletableFuture<>();
     private final ConcurrentHashMap<FrameKey, List<Frame>> frames = new ConcurrentHashMap<>();
     private final long readStartedAt = System.nanoTime();
@@ -117,22 +117,22 @@ final class ReplayPages {
      * Whether this page holds every event of its org up to the log's head as of {@code nanos}: it
      * reached the end of the log, in a read that started after that moment.
      */
-    boolean reachesHeadOf(long nanos) {
+    public boolean reachesHeadOf(long nanos) {
       return exhausted && readStartedAt - nanos > 0;
     }
 
-    List<EventEnvelope> events() {
+    public List<EventEnvelope> events() {
       return loaded.join();
     }
 
     /** The last seq this page covers; the next page starts after it. */
-    long throughSeq() {
+    public long throughSeq() {
       List<EventEnvelope> events = events();
       return events.get(events.size() - 1).seq();
     }
 
     /** The frames a session with this filter receives for this page, in seq order. */
-    List<Frame> framesFor(Filter filter, boolean compressed) {
+    public List<Frame> framesFor(Filter filter, boolean compressed) {
       return frames.computeIfAbsent(
           new FrameKey(filter, compressed), k -> encode(k.filter(), k.compressed()));
     }
@@ -182,13 +182,13 @@ final class ReplayPages {
    * writing it to a socket copies nothing, and each session writes its own view of it: no reference
    * count crosses sessions, and the memory goes (by GC) with the page and the last view.
    */
-  record Frame(ByteBuffer content, int events, long lastSeq) {
-    int size() {
+  public record Frame(ByteBuffer content, int events, long lastSeq) {
+    public int size() {
       return content.remaining();
     }
 
     /** A view of the frame for one socket write. */
-    ByteBuf buf() {
+    public ByteBuf buf() {
       return Unpooled.wrappedBuffer(content.duplicate());
     }
   }

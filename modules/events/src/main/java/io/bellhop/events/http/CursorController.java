@@ -1,7 +1,8 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.http;
 
 import io.bellhop.events.EventLog;
 import io.bellhop.events.LogPosition;
+import io.bellhop.events.stream.StreamNode;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
@@ -51,7 +52,7 @@ final class CursorController {
   @Get("/metrics")
   @Secured(Roles.OPS)
   Map<String, Object> metrics() {
-    return node.metrics.snapshot(node.sockets.stats(StreamNode.ENDPOINT), node.subscriptions());
+    return node.metrics().snapshot(node.sockets().stats(StreamNode.ENDPOINT), node.subscriptions());
   }
 
   /** {@code {"seq":..,"epoch":"..","orgId":".."}}. */

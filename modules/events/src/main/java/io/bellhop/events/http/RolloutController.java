@@ -1,7 +1,8 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.bellhop.events.Service;
+import io.bellhop.events.stream.StreamConfig;
 import io.bellhop.platform.Principal;
 import io.bellhop.platform.TokenVerifier;
 import io.micronaut.context.env.Environment;
@@ -57,7 +58,7 @@ final class RolloutController {
         streaming ? legacy : allServices(),
         percent,
         bucket,
-        config.heartbeat.toMillis());
+        config.getHeartbeat().toMillis());
   }
 
   /** The org's rollout bucket, 0–99: the same on every node and every day. */

@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.publish;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +10,7 @@ import io.bellhop.events.InvalidEventException;
 import io.bellhop.events.Service;
 import io.bellhop.events.log.EnvelopeCodec;
 import io.bellhop.events.log.EnvelopeCodec.DraftEvent;
+import io.bellhop.events.stream.StreamConfig;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Ids;
 import jakarta.inject.Singleton;
@@ -99,10 +100,10 @@ final class DefaultEventPublisher implements EventPublisher {
       throw invalid(ErrorCode.INVALID_EVENT, "\"payload\" must be a JSON object");
     }
     int size = payload.getBytes(StandardCharsets.UTF_8).length;
-    if (size > config.maxPayloadBytes) {
+    if (size > config.getMaxPayloadBytes()) {
       throw invalid(
           ErrorCode.PAYLOAD_TOO_LARGE,
-          "payload is " + size + " bytes; the limit is " + config.maxPayloadBytes);
+          "payload is " + size + " bytes; the limit is " + config.getMaxPayloadBytes());
     }
   }
 

@@ -1,6 +1,11 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.http;
 
 import io.bellhop.events.LogPosition;
+import io.bellhop.events.replay.CursorRead;
+import io.bellhop.events.replay.Filter;
+import io.bellhop.events.replay.Frames;
+import io.bellhop.events.stream.OrgLanes;
+import io.bellhop.events.stream.StreamNode;
 import io.bellhop.realtime.ConnectionSlot;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskScheduler;
@@ -57,7 +62,7 @@ final class SseFeed {
   void start(Long lastSeq, String lastEpoch) {
     sink.onRequest(n -> schedulePump());
     sink.onDispose(this::stop);
-    node.fallbacks.execute(orgId, () -> open(lastSeq, lastEpoch));
+    node.fallbacks().execute(orgId, () -> open(lastSeq, lastEpoch));
   }
 
   private synchronized void open(Long lastSeq, String lastEpoch) {
@@ -65,16 +70,18 @@ final class SseFeed {
       return;
     }
     try {
-      LogPosition pos = node.log.position();
+      LogPosition pos = node.log().position();
       epoch = pos.epoch();
       boolean recovered = lastSeq != null && pos.canResumeAfter(lastSeq, lastEpoch);
       cursor = recovered ? lastSeq : pos.lastSeq();
-      sink.next(event(SseController.ack(pos, cursor, recovered, node.config.heartbeat.toMillis())));
+      sink.next(
+          event(
+              SseController.ack(pos, cursor, recovered, node.config().getHeartbeat().toMillis())));
       started = true;
-      var every = node.config.heartbeat;
+      var every = node.config().getHeartbeat();
       heartbeat =
           scheduler.scheduleAtFixedRate(
-              every, every, () -> node.fallbacks.execute(orgId, this::ping));
+              every, every, () -> node.fallbacks().execute(orgId, this::ping));
       if (cancelled) {
         heartbeat.cancel(false);
       }
@@ -87,7 +94,7 @@ final class SseFeed {
 
   private void schedulePump() {
     if (!cancelled && pumpQueued.compareAndSet(false, true)) {
-      node.fallbacks.execute(orgId, this::pump);
+      node.fallbacks().execute(orgId, this::pump);
     }
   }
 
@@ -98,13 +105,14 @@ final class SseFeed {
       return;
     }
     try {
-      node.signals.await(orgId, wake);
+      node.signals().await(orgId, wake);
       CursorRead read =
-          CursorRead.after(node.log, orgId, filter, cursor, node.config.replayPageSize, MAX_EVENTS);
+          CursorRead.after(
+              node.log(), orgId, filter, cursor, node.config().getReplayPageSize(), MAX_EVENTS);
       boolean found = !read.events().isEmpty();
       Frames.forEachRun(
           read.events(),
-          node.config.maxBatchEvents,
+          node.config().getMaxBatchEvents(),
           (from, to) -> {
             if (cancelled) {
               return false;
@@ -120,7 +128,7 @@ final class SseFeed {
           });
       cursor = Math.max(cursor, read.cursor());
       if (found) {
-        node.signals.cancel(orgId, wake);
+        node.signals().cancel(orgId, wake);
         schedulePump(); // there may be more
       }
     } catch (RuntimeException e) {
@@ -142,7 +150,7 @@ final class SseFeed {
   /** Stops the feed for good; safe to call from any thread, any number of times. */
   void stop() {
     cancelled = true;
-    node.signals.cancel(orgId, wake);
+    node.signals().cancel(orgId, wake);
     ScheduledFuture<?> h = heartbeat;
     if (h != null) {
       h.cancel(false);

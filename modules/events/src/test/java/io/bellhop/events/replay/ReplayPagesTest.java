@@ -1,4 +1,4 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,8 +1,13 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.http;
 
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.LogPosition;
 import io.bellhop.events.Service;
+import io.bellhop.events.replay.CursorRead;
+import io.bellhop.events.replay.Filter;
+import io.bellhop.events.replay.Frames;
+import io.bellhop.events.stream.OrgLanes;
+import io.bellhop.events.stream.StreamNode;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
@@ -63,7 +68,7 @@ final class PollController {
       @QueryValue(defaultValue = "25000") long waitMs) {
     Principal p = FallbackRequests.subscriber(authentication);
     Filter filter = Filter.of(parseServices(services), p, propertyId);
-    ConnectionSlot slot = node.sockets.admit(p, "poll");
+    ConnectionSlot slot = node.sockets().admit(p, "poll");
     var poll =
         new Poll(
             p.orgId(),
@@ -78,7 +83,7 @@ final class PollController {
           slot.release();
           unhook.run();
         });
-    node.fallbacks.execute(p.orgId(), poll::attempt);
+    node.fallbacks().execute(p.orgId(), poll::attempt);
     return poll.result;
   }
 
@@ -121,7 +126,7 @@ final class PollController {
 
     Poll(String orgId, Filter filter, Long lastSeq, String clientEpoch, long deadlineNanos) {
       this.orgId = orgId;
-      this.wake = () -> node.fallbacks.execute(orgId, this::attempt);
+      this.wake = () -> node.fallbacks().execute(orgId, this::attempt);
       this.filter = filter;
       this.lastSeq = lastSeq;
       this.clientEpoch = clientEpoch;
@@ -137,18 +142,18 @@ final class PollController {
           return;
         }
         // Listen before reading, so an event stored during the read still wakes us.
-        node.signals.await(orgId, wake);
+        node.signals().await(orgId, wake);
         List<EventEnvelope> events = readAfterCursor();
         long left = deadlineNanos - System.nanoTime();
         if (!events.isEmpty() || left <= 0) {
-          node.signals.cancel(orgId, wake);
+          node.signals().cancel(orgId, wake);
           answer(events, true);
         } else if (!timerSet) {
           timerSet = true;
           scheduler.schedule(Duration.ofNanos(left), wake);
         }
       } catch (RuntimeException e) {
-        node.signals.cancel(orgId, wake);
+        node.signals().cancel(orgId, wake);
         result.complete(
             HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .body(ErrorBody.of(ErrorCode.LOG_UNAVAILABLE, "event log unavailable; retry")));
@@ -158,13 +163,13 @@ final class PollController {
     /** The client went away: stop waiting (the answer has nobody to go to). */
     void abandon() {
       if (result.cancel(false)) {
-        node.signals.cancel(orgId, wake);
+        node.signals().cancel(orgId, wake);
       }
     }
 
     /** Reads the log position; answers at once (recovered=false) when the cursor is unusable. */
     private boolean start() {
-      LogPosition pos = node.log.position();
+      LogPosition pos = node.log().position();
       epoch = pos.epoch();
       if (lastSeq == null || !pos.canResumeAfter(lastSeq, clientEpoch)) {
         cursor = pos.lastSeq();
@@ -178,7 +183,8 @@ final class PollController {
     /** Matching events after the cursor (at most {@link #MAX_EVENTS}); advances the cursor. */
     private List<EventEnvelope> readAfterCursor() {
       CursorRead read =
-          CursorRead.after(node.log, orgId, filter, cursor, node.config.replayPageSize, MAX_EVENTS);
+          CursorRead.after(
+              node.log(), orgId, filter, cursor, node.config().getReplayPageSize(), MAX_EVENTS);
       cursor = read.cursor();
       return read.events();
     }

@@ -1,10 +1,11 @@
-package io.bellhop.events.stream;
+package io.bellhop.events.publish;
 
 import io.bellhop.events.Appended;
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.InvalidEventException;
 import io.bellhop.events.log.EnvelopeCodec;
 import io.bellhop.events.log.EnvelopeCodec.DraftEvent;
+import io.bellhop.events.stream.StreamConfig;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Roles;
@@ -49,10 +50,12 @@ final class PublishController {
     if (drafts.isEmpty()) {
       throw new InvalidEventException(ErrorCode.INVALID_EVENT, "no events in the request");
     }
-    if (drafts.size() > config.maxEventsPerRequest) {
+    if (drafts.size() > config.getMaxEventsPerRequest()) {
       throw new InvalidEventException(
           ErrorCode.PAYLOAD_TOO_LARGE,
-          drafts.size() + " events in one request; the limit is " + config.maxEventsPerRequest);
+          drafts.size()
+              + " events in one request; the limit is "
+              + config.getMaxEventsPerRequest());
     }
     var events = new ArrayList<EventEnvelope>(drafts.size());
     for (DraftEvent d : drafts) {
