@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventPublisher;
 import io.bellhop.events.Service;
+import io.bellhop.testing.TestTokens;
 import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
 import jakarta.inject.Inject;
@@ -85,9 +86,10 @@ class LiveDeliveryIT extends StreamTestBase {
     String orgWide = event(org, "guest", 0);
     try (StreamClient only7 =
             subscribeWith(
-                Tokens.withProperties(org, List.of("7", "8")), ",\"filters\":{\"propertyId\":7}");
-        StreamClient tokenScoped = subscribeWith(Tokens.withProperties(org, List.of("8")), "");
-        StreamClient admin = subscribeWith(Tokens.user(org, "org_admin"), "")) {
+                TestTokens.withProperties(org, List.of("7", "8")),
+                ",\"filters\":{\"propertyId\":7}");
+        StreamClient tokenScoped = subscribeWith(TestTokens.withProperties(org, List.of("8")), "");
+        StreamClient admin = subscribeWith(TestTokens.user(org, "org_admin"), "")) {
       publish(List.of(p7, p8, orgWide));
       assertEquals(List.of(7, 0), only7.events(2, WAIT).stream().map(StreamTestBase::n).toList());
       assertEquals(
@@ -103,7 +105,7 @@ class LiveDeliveryIT extends StreamTestBase {
     StreamClient c = StreamClient.connect(streamUri(""));
     c.send(
         "{\"token\":\""
-            + Tokens.withProperties(org, List.of("1"))
+            + TestTokens.withProperties(org, List.of("1"))
             + "\",\"filters\":{\"propertyId\":2}}");
     assertEquals("FORBIDDEN", c.next("error", WAIT).get("code"));
     assertEquals(4003, c.awaitClose(WAIT));
@@ -151,7 +153,7 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void tokenMayComeInSubprotocolHeaderOrQuery() {
     String org = newOrg();
-    String token = Tokens.user(org);
+    String token = TestTokens.user(org);
     try (StreamClient viaProtocol = StreamClient.connect(streamUri(""), Map.of(), "bearer", token);
         StreamClient viaHeader =
             StreamClient.connect(streamUri(""), Map.of("Authorization", "Bearer " + token));
@@ -178,7 +180,7 @@ class LiveDeliveryIT extends StreamTestBase {
     }
     try (StreamClient ok =
         StreamClient.connect(streamUri(""), Map.of("Origin", "http://localhost:3000"))) {
-      ok.send("{\"token\":\"" + Tokens.user(newOrg()) + "\"}");
+      ok.send("{\"token\":\"" + TestTokens.user(newOrg()) + "\"}");
       ok.next("ack", WAIT);
     }
   }

@@ -3,6 +3,7 @@ package io.bellhop.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ class OperationsIT extends StreamTestBase {
       publish(List.of(event(org, "analytics", 1)));
       c.events(1, WAIT);
     }
-    assertEquals(403, get("/v2/realtime/metrics", Tokens.user(org, "org_admin")).statusCode());
-    var r = get("/v2/realtime/metrics", Tokens.ops());
+    assertEquals(403, get("/v2/realtime/metrics", TestTokens.user(org, "org_admin")).statusCode());
+    var r = get("/v2/realtime/metrics", TestTokens.ops());
     assertEquals(200, r.statusCode());
     Map<String, Object> m = StreamClient.parse(r.body());
     for (String field :
@@ -65,7 +66,7 @@ class OperationsIT extends StreamTestBase {
 
   @Test
   void prometheusExportsTheStreamAndHealthChecksNatsAndPostgres() {
-    var prom = get("/prometheus", Tokens.ops());
+    var prom = get("/prometheus", TestTokens.ops());
     assertEquals(200, prom.statusCode());
     assertTrue(
         prom.body().contains("bellhop_stream_events_delivered_total"), "stream counters exported");

@@ -3,6 +3,7 @@ package io.bellhop.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bellhop.testing.RealServicesTest;
+import io.bellhop.testing.TestTokens;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -72,7 +73,7 @@ abstract class StreamTestBase extends RealServicesTest {
 
   /** Opens a socket, sends a handshake with a user token of {@code org}, and awaits the ack. */
   StreamClient subscribe(String org, String extraHandshakeFields) {
-    return subscribeWith(Tokens.user(org), extraHandshakeFields);
+    return subscribeWith(TestTokens.user(org), extraHandshakeFields);
   }
 
   StreamClient subscribeWith(String token, String extraHandshakeFields) {
@@ -96,7 +97,7 @@ abstract class StreamTestBase extends RealServicesTest {
   @SuppressWarnings("unchecked")
   List<Long> publish(List<String> events) {
     HttpResponse<String> r =
-        post("/v2/realtime/events", Tokens.publisher(), "[" + String.join(",", events) + "]");
+        post("/v2/realtime/events", TestTokens.publisher(), "[" + String.join(",", events) + "]");
     assertEquals(200, r.statusCode(), r.body());
     var seqs = new ArrayList<Long>();
     for (Object s : (List<Object>) StreamClient.parse(r.body()).get("seqs")) {
