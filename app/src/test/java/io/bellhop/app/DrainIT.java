@@ -3,6 +3,7 @@ package io.bellhop.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.events.StreamClient;
 import io.bellhop.testing.TestServices;
 import io.bellhop.testing.TestTokens;
 import java.io.BufferedReader;

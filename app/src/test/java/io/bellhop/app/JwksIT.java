@@ -6,6 +6,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.sun.net.httpserver.HttpServer;
+import io.bellhop.events.StreamClient;
+import io.bellhop.events.StreamTestBase;
 import io.bellhop.testing.TestTokens;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
-import static io.bellhop.app.RawSocketClient.TEXT;
+import static io.bellhop.events.RawSocketClient.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,11 +1,8 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bellhop.events.EventEnvelope;
-import io.bellhop.events.EventPublisher;
-import io.bellhop.events.Service;
 import io.bellhop.testing.TestTokens;
 import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
@@ -183,5 +180,41 @@ class LiveDeliveryIT extends StreamTestBase {
       ok.send("{\"token\":\"" + TestTokens.user(newOrg()) + "\"}");
       ok.next("ack", WAIT);
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void metricsNeedOpsAndReportEveryDocumentedField() {
+    String org = newOrg();
+    try (StreamClient c = subscribe(org, ",\"services\":[\"analytics\"]")) {
+      publish(List.of(event(org, "analytics", 1)));
+      c.events(1, WAIT);
+    }
+    assertEquals(403, get("/v2/realtime/metrics", TestTokens.user(org, "org_admin")).statusCode());
+    var r = get("/v2/realtime/metrics", TestTokens.ops());
+    assertEquals(200, r.statusCode());
+    Map<String, Object> m = StreamClient.parse(r.body());
+    for (String field :
+        List.of(
+            "activeConnections",
+            "totalConnections",
+            "eventsDelivered",
+            "eventsByService",
+            "errorCount",
+            "avgLatencyMs",
+            "p50LatencyMs",
+            "p95LatencyMs",
+            "p99LatencyMs",
+            "totalSubscriptions",
+            "compressedMessages",
+            "missedEventsReplayed",
+            "slowConsumerDisconnects")) {
+      assertTrue(m.containsKey(field), "metrics lack " + field);
+    }
+    assertTrue(((Number) m.get("eventsDelivered")).longValue() >= 1);
+    assertTrue(
+        ((Number) ((Map<String, Object>) m.get("eventsByService")).get("analytics")).longValue()
+            >= 1);
+    assertTrue(((Number) m.get("p99LatencyMs")).doubleValue() > 0);
   }
 }

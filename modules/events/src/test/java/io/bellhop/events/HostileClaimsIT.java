@@ -1,4 +1,4 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,14 +10,13 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Claims that could reach a NATS subject, a key or a log line follow one grammar, and tokens with
- * broken time claims are refused: each is refused like a forged token on every transport. Also the
- * observability endpoints: only liveness is anonymous.
+ * broken time claims are refused: each is refused like a forged token on every transport. The app's
+ * own endpoints (the dev token helper, health and Prometheus) are checked in app's OperationsIT.
  */
 @Timeout(120)
 class HostileClaimsIT extends StreamTestBase {
@@ -117,18 +116,6 @@ class HostileClaimsIT extends StreamTestBase {
   }
 
   @Test
-  void theDevTokenHelperMintsOnlyIdsThePublishApiAccepts() {
-    for (String query :
-        List.of("orgId=*", "orgId=org.a", "sub=a%0Ab", "orgId=%3E", "propertyIds=1,p%201")) {
-      var r = get("/dev/token?" + query, null);
-      assertEquals(400, r.statusCode(), query);
-      assertEquals("BAD_REQUEST", StreamClient.parse(r.body()).get("code"));
-    }
-    var publish = post("/v2/realtime/events", TestTokens.publisher(), event("*", "finance", 1));
-    assertEquals(400, publish.statusCode());
-  }
-
-  @Test
   void refusalsFromTheSecurityLayerUseTheDocumentedBody() {
     var noToken = get("/v2/realtime/cursor", null);
     assertEquals(401, noToken.statusCode());
@@ -172,28 +159,6 @@ class HostileClaimsIT extends StreamTestBase {
         read += in.read(body, read, length - read);
       }
       assertEquals("FORBIDDEN", StreamClient.parse(new String(body)).get("code"));
-    }
-  }
-
-  @Test
-  void onlyLivenessIsAnonymousAndItShowsNoDetails() {
-    for (String path : List.of("/health", "/health/liveness", "/health/readiness")) {
-      var r = get(path, null);
-      assertEquals(200, r.statusCode(), path);
-      Map<String, Object> body = StreamClient.parse(r.body());
-      assertEquals("UP", body.get("status"), path);
-      assertFalse(r.body().contains("jdbc:"), path + " shows the JDBC URL: " + r.body());
-      assertFalse(r.body().contains("nats://"), path + " shows the NATS URL");
-      assertFalse(body.containsKey("details"), path + " shows details");
-    }
-    assertEquals(401, get("/prometheus", null).statusCode());
-    assertEquals(403, get("/prometheus", TestTokens.user(newOrg(), "org_admin")).statusCode());
-    var prom = get("/prometheus", TestTokens.ops());
-    assertEquals(200, prom.statusCode());
-    assertTrue(prom.body().contains("bellhop_stream_events_delivered_total"));
-    for (String path : List.of("/metrics", "/routes", "/beans", "/info", "/threaddump", "/env")) {
-      int status = get(path, TestTokens.ops()).statusCode();
-      assertTrue(status == 404 || status == 401, path + " answered " + status);
     }
   }
 }

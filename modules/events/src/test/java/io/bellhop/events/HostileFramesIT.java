@@ -1,9 +1,9 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
-import static io.bellhop.app.RawSocketClient.BINARY;
-import static io.bellhop.app.RawSocketClient.CONTINUATION;
-import static io.bellhop.app.RawSocketClient.PING;
-import static io.bellhop.app.RawSocketClient.TEXT;
+import static io.bellhop.events.RawSocketClient.BINARY;
+import static io.bellhop.events.RawSocketClient.CONTINUATION;
+import static io.bellhop.events.RawSocketClient.PING;
+import static io.bellhop.events.RawSocketClient.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
