@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * jar, which must not carry test-support (JUnit, Micronaut Test) or a JOSE library; it signs
  * whatever claims the attack suite asks for byte for byte (a JOSE builder would normalise them);
  * and it signs with the secret of the node under test ({@code BELLHOP_JWT_SECRET}), not only the
- * dev one. {@code JwtTest} checks its tokens against TestTokens' secret and the JOSE library.
+ * dev one. {@code JwtTest} checks its tokens with the JOSE library the server verifies with.
  */
 final class Jwt {
   /** Bellhop's documented development default, used when BELLHOP_JWT_SECRET is unset. */

@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * has {@code sub}, {@code orgId}, {@code roles}, {@code propertyIds}, {@code iat} and {@code exp};
  * unless a method says otherwise it is valid for an hour.
  *
- * <p>The load generator in {@code bench/} keeps its own dependency-free encoder (see its {@code
- * Jwt}); its tests check that its tokens verify with this secret.
+ * <p>The load generator in {@code bench/} keeps its own lean encoder and its own copy of the
+ * secret, as the runtime default of a tool (see its {@code Jwt}), like the app's {@code
+ * ProductionGuard}.
  */
 public final class TestTokens {
   /**
