@@ -3,7 +3,9 @@ package io.bellhop.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.events.StreamClient;
 import io.bellhop.testing.TestServices;
+import io.bellhop.testing.TestTokens;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -63,7 +65,7 @@ class DrainIT {
     for (int i = 0; i < 3; i++) {
       StreamClient c =
           StreamClient.connect(URI.create("ws://127.0.0.1:" + port + "/v2/realtime/stream"));
-      c.send("{\"token\":\"" + Tokens.user(org) + "\"}");
+      c.send("{\"token\":\"" + TestTokens.user(org) + "\"}");
       c.next("ack", Duration.ofSeconds(15));
       clients.add(c);
     }

@@ -2,19 +2,15 @@ package io.bellhop.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import io.bellhop.events.StreamClient;
+import io.bellhop.events.StreamTestBase;
+import io.bellhop.testing.TestTokens;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,28 +41,13 @@ class JwksIT extends StreamTestBase {
   @Test
   void rs256TokenFromTheJwksOpensTheStreamAndAForeignKeyDoesNot() throws Exception {
     String org = newOrg();
-    try (StreamClient c = subscribeWith(rs256(KEY, org), "")) {
+    try (StreamClient c = subscribeWith(TestTokens.rs256(KEY, org), "")) {
       publish(List.of(event(org, "properties", 4)));
       assertEquals(4, n(c.events(1, WAIT).get(0)));
     }
     StreamClient foreign = StreamClient.connect(streamUri(""));
-    foreign.send("{\"token\":\"" + rs256(generate(), org) + "\"}");
+    foreign.send("{\"token\":\"" + TestTokens.rs256(generate(), org) + "\"}");
     assertEquals(4001, foreign.awaitClose(WAIT));
-  }
-
-  private static String rs256(RSAKey key, String org) throws Exception {
-    var claims =
-        new JWTClaimsSet.Builder()
-            .subject("jwks-user")
-            .claim("orgId", org)
-            .claim("roles", List.of("staff"))
-            .expirationTime(Date.from(Instant.now().plusSeconds(600)))
-            .build();
-    var jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-    jwt.sign(new RSASSASigner(key));
-    return jwt.serialize();
   }
 
   private static RSAKey generate() {

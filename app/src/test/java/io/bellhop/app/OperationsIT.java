@@ -1,50 +1,22 @@
 package io.bellhop.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.events.StreamClient;
+import io.bellhop.events.StreamTestBase;
+import io.bellhop.testing.TestTokens;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Metrics, Prometheus, health and the dev token helper. */
+/**
+ * What the app adds to the modules: Prometheus and health (its registry, its JDBC pool, its
+ * endpoint settings), its server timeouts, and the dev token helper. The modules' own endpoints are
+ * tested in their modules.
+ */
 class OperationsIT extends StreamTestBase {
-
-  @Test
-  @SuppressWarnings("unchecked")
-  void metricsNeedOpsAndReportEveryDocumentedField() {
-    String org = newOrg();
-    try (StreamClient c = subscribe(org, ",\"services\":[\"analytics\"]")) {
-      publish(List.of(event(org, "analytics", 1)));
-      c.events(1, WAIT);
-    }
-    assertEquals(403, get("/v2/realtime/metrics", Tokens.user(org, "org_admin")).statusCode());
-    var r = get("/v2/realtime/metrics", Tokens.ops());
-    assertEquals(200, r.statusCode());
-    Map<String, Object> m = StreamClient.parse(r.body());
-    for (String field :
-        List.of(
-            "activeConnections",
-            "totalConnections",
-            "eventsDelivered",
-            "eventsByService",
-            "errorCount",
-            "avgLatencyMs",
-            "p50LatencyMs",
-            "p95LatencyMs",
-            "p99LatencyMs",
-            "totalSubscriptions",
-            "compressedMessages",
-            "missedEventsReplayed",
-            "slowConsumerDisconnects")) {
-      assertTrue(m.containsKey(field), "metrics lack " + field);
-    }
-    assertTrue(((Number) m.get("eventsDelivered")).longValue() >= 1);
-    assertTrue(
-        ((Number) ((Map<String, Object>) m.get("eventsByService")).get("analytics")).longValue()
-            >= 1);
-    assertTrue(((Number) m.get("p99LatencyMs")).doubleValue() > 0);
-  }
 
   /**
    * A listening client sends nothing after its handshake. With Micronaut's default read-idle
@@ -65,13 +37,13 @@ class OperationsIT extends StreamTestBase {
 
   @Test
   void prometheusExportsTheStreamAndHealthChecksNatsAndPostgres() {
-    var prom = get("/prometheus", Tokens.ops());
+    var prom = get("/prometheus", TestTokens.ops());
     assertEquals(200, prom.statusCode());
     assertTrue(
         prom.body().contains("bellhop_stream_events_delivered_total"), "stream counters exported");
     var health = get("/health", null);
     assertEquals(200, health.statusCode(), health.body());
-    // The indicators run (DOWN would answer 503) but only the status is shown; see HostileClaimsIT.
+    // The indicators run (DOWN would answer 503) but only the status is shown; see below.
     var indicators =
         server
             .getApplicationContext()
@@ -90,6 +62,40 @@ class OperationsIT extends StreamTestBase {
     String token = (String) StreamClient.parse(r.body()).get("token");
     try (StreamClient c = subscribeWith(token, "")) {
       assertTrue(c.closeCode.getNow(null) == null);
+    }
+  }
+
+  @Test
+  void theDevTokenHelperMintsOnlyIdsThePublishApiAccepts() {
+    for (String query :
+        List.of("orgId=*", "orgId=org.a", "sub=a%0Ab", "orgId=%3E", "propertyIds=1,p%201")) {
+      var r = get("/dev/token?" + query, null);
+      assertEquals(400, r.statusCode(), query);
+      assertEquals("BAD_REQUEST", StreamClient.parse(r.body()).get("code"));
+    }
+    var publish = post("/v2/realtime/events", TestTokens.publisher(), event("*", "finance", 1));
+    assertEquals(400, publish.statusCode());
+  }
+
+  @Test
+  void onlyLivenessIsAnonymousAndItShowsNoDetails() {
+    for (String path : List.of("/health", "/health/liveness", "/health/readiness")) {
+      var r = get(path, null);
+      assertEquals(200, r.statusCode(), path);
+      Map<String, Object> body = StreamClient.parse(r.body());
+      assertEquals("UP", body.get("status"), path);
+      assertFalse(r.body().contains("jdbc:"), path + " shows the JDBC URL: " + r.body());
+      assertFalse(r.body().contains("nats://"), path + " shows the NATS URL");
+      assertFalse(body.containsKey("details"), path + " shows details");
+    }
+    assertEquals(401, get("/prometheus", null).statusCode());
+    assertEquals(403, get("/prometheus", TestTokens.user(newOrg(), "org_admin")).statusCode());
+    var prom = get("/prometheus", TestTokens.ops());
+    assertEquals(200, prom.statusCode());
+    assertTrue(prom.body().contains("bellhop_stream_events_delivered_total"));
+    for (String path : List.of("/metrics", "/routes", "/beans", "/info", "/threaddump", "/env")) {
+      int status = get(path, TestTokens.ops()).statusCode();
+      assertTrue(status == 404 || status == 401, path + " answered " + status);
     }
   }
 }

@@ -15,6 +15,12 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Mints HS256 JWTs locally (javax.crypto HMAC + base64url), the way Bellhop's dev/test mode
  * verifies them, so the harness needs no identity provider.
+ *
+ * <p>Not the tests' {@code io.bellhop.testing.TestTokens}: this is main code of a shaded runnable
+ * jar, which must not carry test-support (JUnit, Micronaut Test) or a JOSE library; it signs
+ * whatever claims the attack suite asks for byte for byte (a JOSE builder would normalise them);
+ * and it signs with the secret of the node under test ({@code BELLHOP_JWT_SECRET}), not only the
+ * dev one. {@code JwtTest} checks its tokens with the JOSE library the server verifies with.
  */
 final class Jwt {
   /** Bellhop's documented development default, used when BELLHOP_JWT_SECRET is unset. */

@@ -1,7 +1,8 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bellhop.testing.TestTokens;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ class SseIT extends StreamTestBase {
   @Test
   void sseDeliversLiveThenResumesExactlyFromLastEventId() throws Exception {
     String org = newOrg();
-    String query = "services=finance&access_token=" + Tokens.user(org);
+    String query = "services=finance&access_token=" + TestTokens.user(org);
     String resumeId;
     List<Long> first;
     try (Feed feed = new Feed(query, null)) {
@@ -107,11 +108,12 @@ class SseIT extends StreamTestBase {
     try (Feed none = new Feed("services=finance", null)) {
       assertEquals(401, none.status());
     }
-    try (Feed pub = new Feed("access_token=" + Tokens.publisher(), null)) {
+    try (Feed pub = new Feed("access_token=" + TestTokens.publisher(), null)) {
       assertEquals(403, pub.status());
     }
     try (Feed wrongProperty =
-        new Feed("propertyId=9&access_token=" + Tokens.withProperties(org, List.of("1")), null)) {
+        new Feed(
+            "propertyId=9&access_token=" + TestTokens.withProperties(org, List.of("1")), null)) {
       assertEquals(403, wrongProperty.status());
     }
   }

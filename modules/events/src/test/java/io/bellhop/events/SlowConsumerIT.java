@@ -1,8 +1,9 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ class SlowConsumerIT extends StreamTestBase {
     String pad = "p".repeat(2_000);
     StreamClient fast = subscribe(org, "");
     var slow = new RawSocketClient(server.getPort());
-    slow.sendText("{\"token\":\"" + Tokens.user(org) + "\"}");
+    slow.sendText("{\"token\":\"" + TestTokens.user(org) + "\"}");
     // The slow client now reads nothing until every event is published.
     var published = new ArrayList<Long>();
     for (int start = 0; start < EVENTS; start += 100) {
@@ -62,7 +63,7 @@ class SlowConsumerIT extends StreamTestBase {
     try (StreamClient again = StreamClient.connect(streamUri(""))) {
       again.send(
           "{\"token\":\""
-              + Tokens.user(org)
+              + TestTokens.user(org)
               + "\",\"lastSeq\":"
               + cursor
               + ",\"epoch\":\""
@@ -73,7 +74,7 @@ class SlowConsumerIT extends StreamTestBase {
       assertSeqs(due.subList(before.size(), due.size()), seqs(rest));
       again.assertNoEvents(Duration.ofMillis(300));
     }
-    var metrics = StreamClient.parse(get("/v2/realtime/metrics", Tokens.ops()).body());
+    var metrics = StreamClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
     assertTrue(((Number) metrics.get("slowConsumerDisconnects")).longValue() >= 1);
   }
 }

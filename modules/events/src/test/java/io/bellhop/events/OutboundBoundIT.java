@@ -1,9 +1,10 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
-import static io.bellhop.app.RawSocketClient.TEXT;
+import static io.bellhop.events.RawSocketClient.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ class OutboundBoundIT extends StreamTestBase {
     try (StreamClient victim = subscribe(victimOrg, "");
         var attacker = new RawSocketClient(server.getPort())) {
       attacker.readTimeout(Duration.ofSeconds(20));
-      attacker.sendText("{\"token\":\"" + Tokens.user(newOrg()) + "\"}");
+      attacker.sendText("{\"token\":\"" + TestTokens.user(newOrg()) + "\"}");
       assertEquals("ack", attacker.readMessage().get("type"));
       // Each 8-byte frame gets a ~70-byte error answer: ~7 MB queued for a client that reads
       // nothing, far past 64 KiB plus what the kernel's socket buffers hold.

@@ -1,8 +1,9 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class RolloutZeroIT extends StreamTestBase {
   void zeroPercentRolloutSendsEveryOrgToLegacy() {
     for (String org : List.of("org-a", "org-b", "org-c", newOrg())) {
       Map<String, Object> c =
-          StreamClient.parse(get("/v2/realtime/config", Tokens.user(org)).body());
+          StreamClient.parse(get("/v2/realtime/config", TestTokens.user(org)).body());
       assertEquals(false, c.get("streaming"));
       assertEquals("none", c.get("transport"));
       assertEquals(10, ((List<String>) c.get("legacyServices")).size());

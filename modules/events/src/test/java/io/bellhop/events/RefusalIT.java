@@ -1,8 +1,9 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -22,11 +23,11 @@ class RefusalIT extends StreamTestBase {
     assertEquals(401, post("/v2/realtime/events", null, event(org, "finance", 1)).statusCode());
     assertEquals(
         403,
-        post("/v2/realtime/events", Tokens.user(org, "org_admin"), event(org, "finance", 1))
+        post("/v2/realtime/events", TestTokens.user(org, "org_admin"), event(org, "finance", 1))
             .statusCode());
     assertEquals(
         401,
-        post("/v2/realtime/events", Tokens.forged(org), event(org, "finance", 1)).statusCode());
+        post("/v2/realtime/events", TestTokens.forged(org), event(org, "finance", 1)).statusCode());
   }
 
   @Test
@@ -35,20 +36,20 @@ class RefusalIT extends StreamTestBase {
     var unknown =
         post(
             "/v2/realtime/events",
-            Tokens.publisher(),
+            TestTokens.publisher(),
             "[" + event(org, "finance", 1) + "," + event(org, "spa", 2) + "]");
     assertEquals(400, unknown.statusCode());
     assertEquals("UNKNOWN_SERVICE", StreamClient.parse(unknown.body()).get("code"));
     var badOrg =
-        post("/v2/realtime/events", Tokens.publisher(), event("org.with.dots", "finance", 1));
+        post("/v2/realtime/events", TestTokens.publisher(), event("org.with.dots", "finance", 1));
     assertEquals("INVALID_EVENT", StreamClient.parse(badOrg.body()).get("code"));
-    var notJson = post("/v2/realtime/events", Tokens.publisher(), "{nope");
+    var notJson = post("/v2/realtime/events", TestTokens.publisher(), "{nope");
     assertEquals(400, notJson.statusCode());
     String big = "x".repeat(70_000);
     var tooBig =
         post(
             "/v2/realtime/events",
-            Tokens.publisher(),
+            TestTokens.publisher(),
             "{\"service\":\"finance\",\"type\":\"t\",\"orgId\":\""
                 + org
                 + "\",\"payload\":{\"pad\":\""
@@ -69,8 +70,8 @@ class RefusalIT extends StreamTestBase {
     for (String frame :
         new String[] {
           "{\"services\":[\"finance\"]}",
-          "{\"token\":\"" + Tokens.forged(org) + "\"}",
-          "{\"token\":\"" + Tokens.expiring(org, Instant.now().minusSeconds(120)) + "\"}",
+          "{\"token\":\"" + TestTokens.forged(org) + "\"}",
+          "{\"token\":\"" + TestTokens.expiring(org, Instant.now().minusSeconds(120)) + "\"}",
           "{\"token\":\"not.a.jwt\"}"
         }) {
       StreamClient c = handshake(frame);
@@ -81,7 +82,7 @@ class RefusalIT extends StreamTestBase {
 
   @Test
   void publisherTokensCannotSubscribe() {
-    StreamClient c = handshake("{\"token\":\"" + Tokens.publisher() + "\"}");
+    StreamClient c = handshake("{\"token\":\"" + TestTokens.publisher() + "\"}");
     assertEquals(4003, c.awaitClose(WAIT));
   }
 
@@ -92,10 +93,11 @@ class RefusalIT extends StreamTestBase {
     assertEquals(4400, garbage.awaitClose(WAIT));
     StreamClient unknown =
         handshake(
-            "{\"token\":\"" + Tokens.user(newOrg()) + "\",\"services\":[\"finance\",\"spa\"]}");
+            "{\"token\":\"" + TestTokens.user(newOrg()) + "\",\"services\":[\"finance\",\"spa\"]}");
     assertEquals("UNKNOWN_SERVICE", unknown.next("error", WAIT).get("code"));
     assertEquals(4400, unknown.awaitClose(WAIT));
-    StreamClient version = handshake("{\"token\":\"" + Tokens.user(newOrg()) + "\",\"version\":2}");
+    StreamClient version =
+        handshake("{\"token\":\"" + TestTokens.user(newOrg()) + "\",\"version\":2}");
     assertEquals(4400, version.awaitClose(WAIT));
   }
 
@@ -115,21 +117,21 @@ class RefusalIT extends StreamTestBase {
   @Test
   void withoutRefreshTheStreamClosesWith4001AtExpiry() {
     String org = newOrg();
-    StreamClient c = subscribeWith(Tokens.expiring(org, Instant.now().plusSeconds(5)), "");
+    StreamClient c = subscribeWith(TestTokens.expiring(org, Instant.now().plusSeconds(5)), "");
     assertEquals(4001, c.awaitClose(Duration.ofSeconds(20)));
   }
 
   @Test
   void refreshExtendsTheStreamAndAnotherOrgsTokenIsRefused() {
     String org = newOrg();
-    StreamClient c = subscribeWith(Tokens.expiring(org, Instant.now().plusSeconds(5)), "");
-    c.send("{\"type\":\"refresh\",\"token\":\"" + Tokens.user(org) + "\"}");
+    StreamClient c = subscribeWith(TestTokens.expiring(org, Instant.now().plusSeconds(5)), "");
+    c.send("{\"type\":\"refresh\",\"token\":\"" + TestTokens.user(org) + "\"}");
     assertTrue(c.next("refreshed", WAIT).get("expiresAt") instanceof String);
     c.assertNoEvents(Duration.ofSeconds(7));
     assertEquals(null, c.closeCode.getNow(null));
     publish(java.util.List.of(event(org, "staff", 9)));
     assertEquals(9, n(c.events(1, WAIT).get(0)));
-    c.send("{\"type\":\"refresh\",\"token\":\"" + Tokens.user(newOrg()) + "\"}");
+    c.send("{\"type\":\"refresh\",\"token\":\"" + TestTokens.user(newOrg()) + "\"}");
     assertEquals(4003, c.awaitClose(WAIT));
   }
 }

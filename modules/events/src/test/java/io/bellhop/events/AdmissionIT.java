@@ -1,8 +1,9 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,14 +65,14 @@ class AdmissionIT extends StreamTestBase {
               .anyMatch(
                   h -> h.toLowerCase().startsWith("sec-websocket-extensions: permessage-deflate")),
           String.valueOf(client.responseHeaders));
-      client.sendText("{\"token\":\"" + Tokens.user(org) + "\"}");
+      client.sendText("{\"token\":\"" + TestTokens.user(org) + "\"}");
       client.nextTextFrameCompressed(); // the ack
       publish(List.of(event(org, "finance", 1)));
       assertTrue(client.nextTextFrameCompressed(), "event frame must be compressed");
     }
     long compressed =
         ((Number)
-                StreamClient.parse(get("/v2/realtime/metrics", Tokens.ops()).body())
+                StreamClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body())
                     .get("compressedMessages"))
             .longValue();
     assertTrue(compressed >= 1);

@@ -1,4 +1,4 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import io.bellhop.testing.TestTokens;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -110,7 +111,7 @@ class FallbackCapsIT extends StreamTestBase {
   @Test
   void sseAndPollOverTheUserCapAnswer429WithRetryAfterAndGetInOnceASlotIsFree() throws Exception {
     String org = newOrg();
-    String token = ConnectionCapsIT.userToken(org, "fallback-user");
+    String token = TestTokens.userAs("fallback-user", org);
     Feed first = new Feed(token);
     first.next("\"ack\"");
     new Feed(token).next("\"ack\"");
@@ -144,16 +145,15 @@ class FallbackCapsIT extends StreamTestBase {
   void whileOneOrgsFallbacksAreStuckOtherOrgsHandshakesAndFallbacksAreServed() throws Exception {
     String stuck = StuckOrgLog.PREFIX + newOrg();
     StuckOrgLog.hold();
-    new Feed(ConnectionCapsIT.userToken(stuck, "a")).next("\"ack\"");
-    new Feed(ConnectionCapsIT.userToken(stuck, "b"));
-    new Feed(ConnectionCapsIT.userToken(stuck, "c"));
+    new Feed(TestTokens.userAs("a", stuck)).next("\"ack\"");
+    new Feed(TestTokens.userAs("b", stuck));
+    new Feed(TestTokens.userAs("c", stuck));
     await(WAIT, "the stuck org's feeds never read the log", () -> StuckOrgLog.blocked() > 0);
     // All three are admitted (the org's cap is full), so their reads are queued or blocked.
     await(
         WAIT,
         "the stuck org's feeds were never all admitted",
-        () ->
-            new Feed(ConnectionCapsIT.userToken(stuck, "d")).refusedWithin(Duration.ofSeconds(1)));
+        () -> new Feed(TestTokens.userAs("d", stuck)).refusedWithin(Duration.ofSeconds(1)));
 
     String other = newOrg();
     try (StreamClient socket = subscribe(other, "")) {
@@ -162,7 +162,7 @@ class FallbackCapsIT extends StreamTestBase {
     }
 
     String third = newOrg();
-    Feed feed = new Feed(Tokens.user(third));
+    Feed feed = new Feed(TestTokens.user(third));
     feed.next("\"ack\"");
     long seq = publish(List.of(event(third, "guest", 1))).get(0);
     assertTrue(feed.next("\"event\"").contains("\"seq\":" + seq));
@@ -176,7 +176,7 @@ class FallbackCapsIT extends StreamTestBase {
     root.addAppender(appender);
     try {
       String org = newOrg();
-      String token = ConnectionCapsIT.userToken(org, "leaver");
+      String token = TestTokens.userAs("leaver", org);
       var publisher =
           CompletableFuture.runAsync(
               () -> {

@@ -1,4 +1,4 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import java.io.IOException;
 import java.io.InputStream;

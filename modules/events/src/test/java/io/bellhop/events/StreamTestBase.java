@@ -1,8 +1,9 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bellhop.testing.RealServicesTest;
+import io.bellhop.testing.TestTokens;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -18,20 +19,45 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * End-to-end tests: the whole application against real nats-server and PostgreSQL, driven over real
- * sockets. Each test uses fresh org ids, so tests never see each other's events.
+ * Base of the end-to-end tests of the stream: a running server (the events and platform modules
+ * here, the whole app in {@code app/}'s tests, which reach this class through the events test-jar)
+ * against real nats-server and PostgreSQL, driven over real sockets. The server trusts {@link
+ * TestTokens}. Each test uses fresh org ids, so tests never see each other's events.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StreamTestBase extends RealServicesTest {
-  static final Duration WAIT = Duration.ofSeconds(15);
+public abstract class StreamTestBase extends RealServicesTest {
+  protected static final Duration WAIT = Duration.ofSeconds(15);
 
-  @Inject EmbeddedServer server;
+  /**
+   * The settings of app/'s application.yml that change what these modules do, for a server without
+   * app/: the development JWT secret ({@link TestTokens} signs with it); Micronaut's exp check off
+   * (platform's TokenClaimsValidator checks exp with clock skew instead, decision 26); Micronaut's
+   * localhost CORS guard off, so that platform's OriginPolicy answers a foreign origin (decision
+   * 28). Everything else the modules read has its default in code, and the rest of application.yml
+   * is the app's own (console, Prometheus, health, PostgreSQL, timeouts, shutdown, NATS address and
+   * reconnects). In app/ these are its values already: its ModuleTestConfigTest fails when one
+   * differs.
+   */
+  public static final Map<String, String> APP_SETTINGS =
+      Map.of(
+          "micronaut.security.token.jwt.signatures.secret.generator.secret",
+          TestTokens.DEV_SECRET,
+          "micronaut.security.token.jwt.claims-validators.expiration",
+          "false",
+          "micronaut.server.cors.localhost-pass-through",
+          "true");
 
-  /** Short timeouts and a small per-client queue, so limits are reached quickly. */
+  @Inject protected EmbeddedServer server;
+
+  /**
+   * {@link #APP_SETTINGS}, then short timeouts and a small per-client queue, so limits are reached
+   * quickly.
+   */
   @Override
   public Map<String, String> getProperties() {
     var props = new java.util.HashMap<>(super.getProperties());
+    props.putAll(APP_SETTINGS);
     props.put("bellhop.stream.handshake-timeout", "1s");
     props.put("bellhop.stream.expiry-grace", "1s");
     props.put("bellhop.stream.max-queued-bytes", "1048576");
@@ -40,7 +66,7 @@ abstract class StreamTestBase extends RealServicesTest {
   }
 
   /** A condition a test waits for; may throw, which fails the test. */
-  interface Condition {
+  protected interface Condition {
     boolean holds() throws Exception;
   }
 
@@ -48,7 +74,7 @@ abstract class StreamTestBase extends RealServicesTest {
    * Waits until {@code condition} holds, re-checking every 20 ms; fails with {@code what} after
    * {@code timeout}.
    */
-  static void await(Duration timeout, String what, Condition condition) throws Exception {
+  protected static void await(Duration timeout, String what, Condition condition) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.holds()) {
       if (System.nanoTime() > deadline) {
@@ -58,31 +84,31 @@ abstract class StreamTestBase extends RealServicesTest {
     }
   }
 
-  static String newOrg() {
+  protected static String newOrg() {
     return "org-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  URI streamUri(String query) {
+  protected URI streamUri(String query) {
     return URI.create("ws://127.0.0.1:" + server.getPort() + "/v2/realtime/stream" + query);
   }
 
-  URI http(String path) {
+  protected URI http(String path) {
     return URI.create("http://127.0.0.1:" + server.getPort() + path);
   }
 
   /** Opens a socket, sends a handshake with a user token of {@code org}, and awaits the ack. */
-  StreamClient subscribe(String org, String extraHandshakeFields) {
-    return subscribeWith(Tokens.user(org), extraHandshakeFields);
+  protected StreamClient subscribe(String org, String extraHandshakeFields) {
+    return subscribeWith(TestTokens.user(org), extraHandshakeFields);
   }
 
-  StreamClient subscribeWith(String token, String extraHandshakeFields) {
+  protected StreamClient subscribeWith(String token, String extraHandshakeFields) {
     StreamClient c = StreamClient.connect(streamUri(""));
     c.send("{\"token\":\"" + token + "\",\"version\":1" + extraHandshakeFields + "}");
     c.next("ack", WAIT);
     return c;
   }
 
-  static String event(String org, String service, int n) {
+  protected static String event(String org, String service, int n) {
     return "{\"service\":\""
         + service
         + "\",\"type\":\"test.tick\",\"orgId\":\""
@@ -94,9 +120,9 @@ abstract class StreamTestBase extends RealServicesTest {
 
   /** Publishes over HTTP with a publisher token; returns the assigned seqs. */
   @SuppressWarnings("unchecked")
-  List<Long> publish(List<String> events) {
+  protected List<Long> publish(List<String> events) {
     HttpResponse<String> r =
-        post("/v2/realtime/events", Tokens.publisher(), "[" + String.join(",", events) + "]");
+        post("/v2/realtime/events", TestTokens.publisher(), "[" + String.join(",", events) + "]");
     assertEquals(200, r.statusCode(), r.body());
     var seqs = new ArrayList<Long>();
     for (Object s : (List<Object>) StreamClient.parse(r.body()).get("seqs")) {
@@ -106,7 +132,7 @@ abstract class StreamTestBase extends RealServicesTest {
   }
 
   /** Publishes {@code count} events of one service to {@code org}, 500 per request. */
-  List<Long> publishMany(String org, String service, int count) {
+  protected List<Long> publishMany(String org, String service, int count) {
     var seqs = new ArrayList<Long>();
     for (int start = 0; start < count; start += 500) {
       var batch = new ArrayList<String>();
@@ -118,7 +144,7 @@ abstract class StreamTestBase extends RealServicesTest {
     return seqs;
   }
 
-  HttpResponse<String> post(String path, String token, String body) {
+  protected HttpResponse<String> post(String path, String token, String body) {
     try {
       var req =
           HttpRequest.newBuilder(http(path))
@@ -134,7 +160,7 @@ abstract class StreamTestBase extends RealServicesTest {
     }
   }
 
-  HttpResponse<String> get(String path, String token) {
+  protected HttpResponse<String> get(String path, String token) {
     try {
       var req = HttpRequest.newBuilder(http(path)).timeout(Duration.ofSeconds(30)).GET();
       if (token != null) {
@@ -147,7 +173,7 @@ abstract class StreamTestBase extends RealServicesTest {
   }
 
   /** Like assertEquals on seq lists, but reports the first difference instead of both lists. */
-  static void assertSeqs(List<Long> expected, List<Long> actual) {
+  protected static void assertSeqs(List<Long> expected, List<Long> actual) {
     for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
       if (!expected.get(i).equals(actual.get(i))) {
         throw new AssertionError(
@@ -167,12 +193,12 @@ abstract class StreamTestBase extends RealServicesTest {
     assertEquals(expected.size(), actual.size(), "number of events");
   }
 
-  static List<Long> seqs(List<Map<String, Object>> envelopes) {
+  protected static List<Long> seqs(List<Map<String, Object>> envelopes) {
     return envelopes.stream().map(e -> ((Number) e.get("seq")).longValue()).toList();
   }
 
   @SuppressWarnings("unchecked")
-  static int n(Map<String, Object> envelope) {
+  protected static int n(Map<String, Object> envelope) {
     return ((Number) ((Map<String, Object>) envelope.get("payload")).get("n")).intValue();
   }
 }

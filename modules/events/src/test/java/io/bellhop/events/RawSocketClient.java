@@ -1,4 +1,4 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import java.io.DataInputStream;
 import java.io.IOException;

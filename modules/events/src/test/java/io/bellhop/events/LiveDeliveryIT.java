@@ -1,11 +1,9 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bellhop.events.EventEnvelope;
-import io.bellhop.events.EventPublisher;
-import io.bellhop.events.Service;
+import io.bellhop.testing.TestTokens;
 import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
 import jakarta.inject.Inject;
@@ -85,9 +83,10 @@ class LiveDeliveryIT extends StreamTestBase {
     String orgWide = event(org, "guest", 0);
     try (StreamClient only7 =
             subscribeWith(
-                Tokens.withProperties(org, List.of("7", "8")), ",\"filters\":{\"propertyId\":7}");
-        StreamClient tokenScoped = subscribeWith(Tokens.withProperties(org, List.of("8")), "");
-        StreamClient admin = subscribeWith(Tokens.user(org, "org_admin"), "")) {
+                TestTokens.withProperties(org, List.of("7", "8")),
+                ",\"filters\":{\"propertyId\":7}");
+        StreamClient tokenScoped = subscribeWith(TestTokens.withProperties(org, List.of("8")), "");
+        StreamClient admin = subscribeWith(TestTokens.user(org, "org_admin"), "")) {
       publish(List.of(p7, p8, orgWide));
       assertEquals(List.of(7, 0), only7.events(2, WAIT).stream().map(StreamTestBase::n).toList());
       assertEquals(
@@ -103,7 +102,7 @@ class LiveDeliveryIT extends StreamTestBase {
     StreamClient c = StreamClient.connect(streamUri(""));
     c.send(
         "{\"token\":\""
-            + Tokens.withProperties(org, List.of("1"))
+            + TestTokens.withProperties(org, List.of("1"))
             + "\",\"filters\":{\"propertyId\":2}}");
     assertEquals("FORBIDDEN", c.next("error", WAIT).get("code"));
     assertEquals(4003, c.awaitClose(WAIT));
@@ -151,7 +150,7 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void tokenMayComeInSubprotocolHeaderOrQuery() {
     String org = newOrg();
-    String token = Tokens.user(org);
+    String token = TestTokens.user(org);
     try (StreamClient viaProtocol = StreamClient.connect(streamUri(""), Map.of(), "bearer", token);
         StreamClient viaHeader =
             StreamClient.connect(streamUri(""), Map.of("Authorization", "Bearer " + token));
@@ -178,8 +177,44 @@ class LiveDeliveryIT extends StreamTestBase {
     }
     try (StreamClient ok =
         StreamClient.connect(streamUri(""), Map.of("Origin", "http://localhost:3000"))) {
-      ok.send("{\"token\":\"" + Tokens.user(newOrg()) + "\"}");
+      ok.send("{\"token\":\"" + TestTokens.user(newOrg()) + "\"}");
       ok.next("ack", WAIT);
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void metricsNeedOpsAndReportEveryDocumentedField() {
+    String org = newOrg();
+    try (StreamClient c = subscribe(org, ",\"services\":[\"analytics\"]")) {
+      publish(List.of(event(org, "analytics", 1)));
+      c.events(1, WAIT);
+    }
+    assertEquals(403, get("/v2/realtime/metrics", TestTokens.user(org, "org_admin")).statusCode());
+    var r = get("/v2/realtime/metrics", TestTokens.ops());
+    assertEquals(200, r.statusCode());
+    Map<String, Object> m = StreamClient.parse(r.body());
+    for (String field :
+        List.of(
+            "activeConnections",
+            "totalConnections",
+            "eventsDelivered",
+            "eventsByService",
+            "errorCount",
+            "avgLatencyMs",
+            "p50LatencyMs",
+            "p95LatencyMs",
+            "p99LatencyMs",
+            "totalSubscriptions",
+            "compressedMessages",
+            "missedEventsReplayed",
+            "slowConsumerDisconnects")) {
+      assertTrue(m.containsKey(field), "metrics lack " + field);
+    }
+    assertTrue(((Number) m.get("eventsDelivered")).longValue() >= 1);
+    assertTrue(
+        ((Number) ((Map<String, Object>) m.get("eventsByService")).get("analytics")).longValue()
+            >= 1);
+    assertTrue(((Number) m.get("p99LatencyMs")).doubleValue() > 0);
   }
 }

@@ -1,11 +1,5 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
-import io.bellhop.events.Appended;
-import io.bellhop.events.EventEnvelope;
-import io.bellhop.events.EventLog;
-import io.bellhop.events.LogPosition;
-import io.bellhop.events.Replay;
-import io.bellhop.events.Tail;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;

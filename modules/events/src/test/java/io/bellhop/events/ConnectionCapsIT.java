@@ -1,12 +1,12 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +91,7 @@ class ConnectionCapsIT extends StreamTestBase {
     String org = newOrg();
     for (int i = 0; i < 2; i++) {
       RawTcpClient ws = idleFrom("127.0.0.3").upgrade(server.getPort());
-      ws.sendFrame("{\"token\":\"" + userToken(org, "user-" + i) + "\"}", true, true);
+      ws.sendFrame("{\"token\":\"" + TestTokens.userAs("user-" + i, org) + "\"}", true, true);
       ws.readUntil("\"type\":\"ack\"", GENEROUS);
     }
     for (int i = 0; i < 5; i++) {
@@ -118,7 +118,7 @@ class ConnectionCapsIT extends StreamTestBase {
   @Test
   void aUserOverItsCapIsClosedWith4429AndARetryHintAndGetsInOnceOneCloses() {
     String org = newOrg();
-    String token = userToken(org, "busy-user");
+    String token = TestTokens.userAs("busy-user", org);
     StreamClient first = keep(subscribeWith(token, ""));
     keep(subscribeWith(token, ""));
     StreamClient third = keep(StreamClient.connect(streamUri("")));
@@ -135,17 +135,17 @@ class ConnectionCapsIT extends StreamTestBase {
   @Test
   void anOrgOverItsCapIsClosedWith4429AndGetsInOnceOneCloses() {
     String org = newOrg();
-    StreamClient first = keep(subscribeWith(userToken(org, "a"), ""));
-    keep(subscribeWith(userToken(org, "b"), ""));
-    keep(subscribeWith(userToken(org, "c"), ""));
+    StreamClient first = keep(subscribeWith(TestTokens.userAs("a", org), ""));
+    keep(subscribeWith(TestTokens.userAs("b", org), ""));
+    keep(subscribeWith(TestTokens.userAs("c", org), ""));
     StreamClient fourth = keep(StreamClient.connect(streamUri("")));
-    fourth.send("{\"token\":\"" + userToken(org, "d") + "\"}");
+    fourth.send("{\"token\":\"" + TestTokens.userAs("d", org) + "\"}");
     assertEquals(4429, fourth.awaitClose(WAIT));
     // Another org is not affected by this one's cap.
     keep(subscribe(newOrg(), ""));
 
     first.close();
-    awaitAck(userToken(org, "d"));
+    awaitAck(TestTokens.userAs("d", org));
   }
 
   /** Handshakes until one is acked: the freed slot is given back when the server sees the close. */
@@ -165,13 +165,8 @@ class ConnectionCapsIT extends StreamTestBase {
     }
   }
 
-  static String userToken(String org, String sub) {
-    return Tokens.sign(
-        Tokens.SECRET, sub, org, List.of("staff"), List.of(), Instant.now().plusSeconds(3600));
-  }
-
   private Map<String, Object> metrics() {
-    return StreamClient.parse(get("/v2/realtime/metrics", Tokens.ops()).body());
+    return StreamClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
   }
 
   @SuppressWarnings("unchecked")

@@ -1,22 +1,22 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Claims that could reach a NATS subject, a key or a log line follow one grammar, and tokens with
- * broken time claims are refused: each is refused like a forged token on every transport. Also the
- * observability endpoints: only liveness is anonymous.
+ * broken time claims are refused: each is refused like a forged token on every transport. The app's
+ * own endpoints (the dev token helper, health and Prometheus) are checked in app's OperationsIT.
  */
 @Timeout(120)
 class HostileClaimsIT extends StreamTestBase {
@@ -45,7 +45,7 @@ class HostileClaimsIT extends StreamTestBase {
     String victim = newOrg();
     publish(List.of(event(victim, "finance", 1)));
     for (String org : HOSTILE_ORGS) {
-      assertRefusedEverywhere(Tokens.custom(org, c -> {}), "orgId " + org.replace("\n", "\\n"));
+      assertRefusedEverywhere(TestTokens.custom(org, c -> {}), "orgId " + org.replace("\n", "\\n"));
     }
   }
 
@@ -53,22 +53,22 @@ class HostileClaimsIT extends StreamTestBase {
   void aSubThatWouldForgeALogLineIsRefused() {
     String org = newOrg();
     assertRefusedEverywhere(
-        Tokens.custom(org, c -> c.subject("alice\nstream.open session=x org=other")),
+        TestTokens.custom(org, c -> c.subject("alice\nstream.open session=x org=other")),
         "sub with a line break");
   }
 
   @Test
   void tokensWithoutExpOrNotYetValidAreRefusedButSmallClockSkewIsTolerated() {
     String org = newOrg();
-    assertRefusedEverywhere(Tokens.custom(org, c -> c.expirationTime(null)), "no exp");
+    assertRefusedEverywhere(TestTokens.custom(org, c -> c.expirationTime(null)), "no exp");
     assertRefusedEverywhere(
-        Tokens.custom(org, c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(600)))),
+        TestTokens.custom(org, c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(600)))),
         "nbf in 10 min");
     assertRefusedEverywhere(
-        Tokens.custom(org, c -> c.issueTime(Date.from(Instant.now().plusSeconds(600)))),
+        TestTokens.custom(org, c -> c.issueTime(Date.from(Instant.now().plusSeconds(600)))),
         "iat in 10 min");
     String skewed =
-        Tokens.custom(
+        TestTokens.custom(
             org,
             c ->
                 c.notBeforeTime(Date.from(Instant.now().plusSeconds(20)))
@@ -82,14 +82,14 @@ class HostileClaimsIT extends StreamTestBase {
   void propertyIdsOutOfRangeAreRefusedNotWrappedOrClamped() {
     String org = newOrg();
     assertRefusedEverywhere(
-        Tokens.custom(
+        TestTokens.custom(
             org, c -> c.claim("propertyIds", List.of(new BigInteger("18446744073709551617")))),
         "token propertyId 2^64+1");
     for (String id : List.of("18446744073709551617", "1e30", "1.5", "\"p 1\"", "\"*\"")) {
       var r =
           post(
               "/v2/realtime/events",
-              Tokens.publisher(),
+              TestTokens.publisher(),
               "{\"service\":\"finance\",\"type\":\"t\",\"orgId\":\""
                   + org
                   + "\",\"propertyId\":"
@@ -103,7 +103,7 @@ class HostileClaimsIT extends StreamTestBase {
   @Test
   void aRequestedPropertyOutsideTheGrammarIsRefusedEvenForAnOrgAdmin() {
     String org = newOrg();
-    String admin = Tokens.user(org, "org_admin");
+    String admin = TestTokens.user(org, "org_admin");
     try (StreamClient c = StreamClient.connect(streamUri(""))) {
       c.send(
           "{\"token\":\""
@@ -116,25 +116,13 @@ class HostileClaimsIT extends StreamTestBase {
   }
 
   @Test
-  void theDevTokenHelperMintsOnlyIdsThePublishApiAccepts() {
-    for (String query :
-        List.of("orgId=*", "orgId=org.a", "sub=a%0Ab", "orgId=%3E", "propertyIds=1,p%201")) {
-      var r = get("/dev/token?" + query, null);
-      assertEquals(400, r.statusCode(), query);
-      assertEquals("BAD_REQUEST", StreamClient.parse(r.body()).get("code"));
-    }
-    var publish = post("/v2/realtime/events", Tokens.publisher(), event("*", "finance", 1));
-    assertEquals(400, publish.statusCode());
-  }
-
-  @Test
   void refusalsFromTheSecurityLayerUseTheDocumentedBody() {
     var noToken = get("/v2/realtime/cursor", null);
     assertEquals(401, noToken.statusCode());
     assertEquals("UNAUTHORIZED", StreamClient.parse(noToken.body()).get("code"));
-    var forged = get("/v2/realtime/cursor", Tokens.forged(newOrg()));
+    var forged = get("/v2/realtime/cursor", TestTokens.forged(newOrg()));
     assertEquals(401, forged.statusCode());
-    var notOps = get("/v2/realtime/metrics", Tokens.user(newOrg()));
+    var notOps = get("/v2/realtime/metrics", TestTokens.user(newOrg()));
     assertEquals(403, notOps.statusCode());
     assertEquals("FORBIDDEN", StreamClient.parse(notOps.body()).get("code"));
   }
@@ -171,28 +159,6 @@ class HostileClaimsIT extends StreamTestBase {
         read += in.read(body, read, length - read);
       }
       assertEquals("FORBIDDEN", StreamClient.parse(new String(body)).get("code"));
-    }
-  }
-
-  @Test
-  void onlyLivenessIsAnonymousAndItShowsNoDetails() {
-    for (String path : List.of("/health", "/health/liveness", "/health/readiness")) {
-      var r = get(path, null);
-      assertEquals(200, r.statusCode(), path);
-      Map<String, Object> body = StreamClient.parse(r.body());
-      assertEquals("UP", body.get("status"), path);
-      assertFalse(r.body().contains("jdbc:"), path + " shows the JDBC URL: " + r.body());
-      assertFalse(r.body().contains("nats://"), path + " shows the NATS URL");
-      assertFalse(body.containsKey("details"), path + " shows details");
-    }
-    assertEquals(401, get("/prometheus", null).statusCode());
-    assertEquals(403, get("/prometheus", Tokens.user(newOrg(), "org_admin")).statusCode());
-    var prom = get("/prometheus", Tokens.ops());
-    assertEquals(200, prom.statusCode());
-    assertTrue(prom.body().contains("bellhop_stream_events_delivered_total"));
-    for (String path : List.of("/metrics", "/routes", "/beans", "/info", "/threaddump", "/env")) {
-      int status = get(path, Tokens.ops()).statusCode();
-      assertTrue(status == 404 || status == 401, path + " answered " + status);
     }
   }
 }

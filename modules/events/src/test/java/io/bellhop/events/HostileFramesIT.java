@@ -1,13 +1,14 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
-import static io.bellhop.app.RawSocketClient.BINARY;
-import static io.bellhop.app.RawSocketClient.CONTINUATION;
-import static io.bellhop.app.RawSocketClient.PING;
-import static io.bellhop.app.RawSocketClient.TEXT;
+import static io.bellhop.events.RawSocketClient.BINARY;
+import static io.bellhop.events.RawSocketClient.CONTINUATION;
+import static io.bellhop.events.RawSocketClient.PING;
+import static io.bellhop.events.RawSocketClient.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class HostileFramesIT extends StreamTestBase {
   }
 
   private static String handshake(String org) {
-    return "{\"token\":\"" + Tokens.user(org) + "\",\"version\":1}";
+    return "{\"token\":\"" + TestTokens.user(org) + "\",\"version\":1}";
   }
 
   @Test
@@ -150,7 +151,7 @@ class HostileFramesIT extends StreamTestBase {
   void invalidUtf8IsClosedWith1007() throws Exception {
     try (RawSocketClient attacker = raw()) {
       var frame = new ByteArrayOutputStream();
-      frame.writeBytes(utf8("{\"token\":\"" + Tokens.user(newOrg()) + "\",\"x\":\""));
+      frame.writeBytes(utf8("{\"token\":\"" + TestTokens.user(newOrg()) + "\",\"x\":\""));
       frame.write(0xff);
       frame.writeBytes(utf8("\"}"));
       attacker.sendFrame(TEXT, true, false, frame.toByteArray());
@@ -173,7 +174,7 @@ class HostileFramesIT extends StreamTestBase {
   @Test
   void aTokenNestedInsideAnotherHandshakeFieldDoesNotAuthenticate() throws Exception {
     try (RawSocketClient attacker = raw()) {
-      attacker.sendText("{\"epoch\":{\"token\":\"" + Tokens.user(newOrg()) + "\"}}");
+      attacker.sendText("{\"epoch\":{\"token\":\"" + TestTokens.user(newOrg()) + "\"}}");
       List<Map<String, Object>> answers = attacker.readUntilClose();
       assertEquals(4400, attacker.closeCode);
       assertEquals("BAD_HANDSHAKE", answers.get(0).get("code"));

@@ -1,7 +1,8 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bellhop.testing.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,7 @@ class ResumeIT extends StreamTestBase {
     StreamClient c = StreamClient.connect(streamUri(""));
     c.send(
         "{\"token\":\""
-            + Tokens.user(org)
+            + TestTokens.user(org)
             + "\",\"lastSeq\":"
             + lastSeq
             + ",\"epoch\":\""
@@ -37,7 +38,7 @@ class ResumeIT extends StreamTestBase {
     long cursor;
     String epoch;
     try (StreamClient first = StreamClient.connect(streamUri(""))) {
-      first.send("{\"token\":\"" + Tokens.user(org) + "\"}");
+      first.send("{\"token\":\"" + TestTokens.user(org) + "\"}");
       epoch = (String) first.next("ack", WAIT).get("epoch");
       publish(List.of(event(org, "finance", -1)));
       cursor = ((Number) first.events(1, WAIT).get(0).get("seq")).longValue();
@@ -61,7 +62,7 @@ class ResumeIT extends StreamTestBase {
     String epoch;
     long cursor;
     try (StreamClient first = StreamClient.connect(streamUri(""))) {
-      first.send("{\"token\":\"" + Tokens.user(org) + "\"}");
+      first.send("{\"token\":\"" + TestTokens.user(org) + "\"}");
       Map<String, Object> a = first.next("ack", WAIT);
       epoch = (String) a.get("epoch");
       cursor = ((Number) a.get("seq")).longValue();
@@ -110,7 +111,7 @@ class ResumeIT extends StreamTestBase {
   @Test
   void snapshotCursorThenSubscribeMissesNothing() {
     String org = newOrg();
-    var r = get("/v2/realtime/cursor", Tokens.user(org));
+    var r = get("/v2/realtime/cursor", TestTokens.user(org));
     assertEquals(200, r.statusCode(), r.body());
     Map<String, Object> cursor = StreamClient.parse(r.body());
     List<Long> afterSnapshot =
@@ -121,7 +122,7 @@ class ResumeIT extends StreamTestBase {
       assertEquals(true, ack[0].get("recovered"));
       assertEquals(afterSnapshot, seqs(c.events(2, WAIT)));
     }
-    assertEquals(403, get("/v2/realtime/cursor", Tokens.publisher()).statusCode());
+    assertEquals(403, get("/v2/realtime/cursor", TestTokens.publisher()).statusCode());
     assertEquals(401, get("/v2/realtime/cursor", null).statusCode());
   }
 }

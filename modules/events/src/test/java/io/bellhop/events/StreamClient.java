@@ -1,4 +1,4 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.serde.ObjectMapper;
@@ -23,21 +23,23 @@ import java.util.concurrent.TimeoutException;
  * With {@link #pause()} it stops reading, so TCP back-pressure reaches the server as with a slow
  * browser.
  */
-final class StreamClient implements WebSocket.Listener, AutoCloseable {
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+public final class StreamClient implements WebSocket.Listener, AutoCloseable {
+  public static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  final BlockingQueue<Map<String, Object>> messages = new LinkedBlockingQueue<>();
-  final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-  final CompletableFuture<String> closeReason = new CompletableFuture<>();
+  public final BlockingQueue<Map<String, Object>> messages = new LinkedBlockingQueue<>();
+  public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  public final CompletableFuture<String> closeReason = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
   private volatile boolean paused;
   private WebSocket ws;
 
-  static StreamClient connect(URI uri) {
+  private StreamClient() {}
+
+  public static StreamClient connect(URI uri) {
     return connect(uri, Map.of());
   }
 
-  static StreamClient connect(URI uri, Map<String, String> headers, String... subprotocols) {
+  public static StreamClient connect(URI uri, Map<String, String> headers, String... subprotocols) {
     var client = new StreamClient();
     WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     headers.forEach(b::header);
@@ -49,12 +51,12 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
     return client;
   }
 
-  void send(String text) {
+  public void send(String text) {
     ws.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
   }
 
   /** The next message of the given type, skipping others (e.g. pings), or fails after timeout. */
-  Map<String, Object> next(String type, Duration timeout) {
+  public Map<String, Object> next(String type, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -76,7 +78,7 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
 
   /** Collects envelopes from event frames until {@code count} have arrived. */
   @SuppressWarnings("unchecked")
-  List<Map<String, Object>> events(int count, Duration timeout) {
+  public List<Map<String, Object>> events(int count, Duration timeout) {
     var out = new ArrayList<Map<String, Object>>();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (out.size() < count) {
@@ -92,7 +94,7 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
   }
 
   /** Asserts no event frame arrives within {@code window}. */
-  void assertNoEvents(Duration window) {
+  public void assertNoEvents(Duration window) {
     try {
       next("event", window);
     } catch (AssertionError expected) {
@@ -101,7 +103,7 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
     throw new AssertionError("an event arrived that must not");
   }
 
-  int awaitClose(Duration timeout) {
+  public int awaitClose(Duration timeout) {
     try {
       return closeCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -111,11 +113,11 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
     }
   }
 
-  void pause() {
+  public void pause() {
     paused = true;
   }
 
-  void resume() {
+  public void resume() {
     paused = false;
     ws.request(Long.MAX_VALUE / 2);
   }
@@ -159,7 +161,7 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
     ws.abort();
   }
 
-  static Map<String, Object> parse(String json) {
+  public static Map<String, Object> parse(String json) {
     try {
       return ObjectMapper.getDefault().readValue(json, Argument.mapOf(String.class, Object.class));
     } catch (IOException e) {

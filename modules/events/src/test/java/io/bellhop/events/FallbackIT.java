@@ -1,8 +1,9 @@
-package io.bellhop.app;
+package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.TestTokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ class FallbackIT extends StreamTestBase {
   @Test
   void longPollResumesFromItsCursorWithFiltersAndNothingTwice() {
     String org = newOrg();
-    String token = Tokens.user(org);
+    String token = TestTokens.user(org);
     Map<String, Object> first = poll(token, "services=finance&waitMs=0");
     assertEquals(false, first.get("recovered"));
     String epoch = (String) first.get("epoch");
@@ -61,7 +62,7 @@ class FallbackIT extends StreamTestBase {
   @Test
   void aWaitingPollAnswersWhenAMatchingEventArrives() throws Exception {
     String org = newOrg();
-    String token = Tokens.user(org);
+    String token = TestTokens.user(org);
     Map<String, Object> first = poll(token, "waitMs=0");
     String query =
         "services=staff&waitMs=20000&lastSeq=" + seq(first) + "&epoch=" + first.get("epoch");
@@ -78,19 +79,19 @@ class FallbackIT extends StreamTestBase {
     String org = newOrg();
     publish(List.of(event(org, "finance", 1)));
     assertEquals(401, get("/v2/realtime/poll?waitMs=0", null).statusCode());
-    assertEquals(403, get("/v2/realtime/poll?waitMs=0", Tokens.publisher()).statusCode());
+    assertEquals(403, get("/v2/realtime/poll?waitMs=0", TestTokens.publisher()).statusCode());
     assertEquals(
         403,
-        get("/v2/realtime/poll?waitMs=0&propertyId=9", Tokens.withProperties(org, List.of("1")))
+        get("/v2/realtime/poll?waitMs=0&propertyId=9", TestTokens.withProperties(org, List.of("1")))
             .statusCode());
-    var unknown = get("/v2/realtime/poll?waitMs=0&services=spa", Tokens.user(org));
+    var unknown = get("/v2/realtime/poll?waitMs=0&services=spa", TestTokens.user(org));
     assertEquals(400, unknown.statusCode());
     assertEquals("UNKNOWN_SERVICE", StreamClient.parse(unknown.body()).get("code"));
     // Another org polling from cursor 0 of the same epoch sees none of org's events.
-    Map<String, Object> head = poll(Tokens.user(org), "waitMs=0");
+    Map<String, Object> head = poll(TestTokens.user(org), "waitMs=0");
     Map<String, Object> other =
         poll(
-            Tokens.user(newOrg()),
+            TestTokens.user(newOrg()),
             "waitMs=0&lastSeq=" + (seq(head) - 1) + "&epoch=" + head.get("epoch"));
     assertTrue(events(other).isEmpty());
   }
@@ -98,7 +99,7 @@ class FallbackIT extends StreamTestBase {
   @Test
   @SuppressWarnings("unchecked")
   void configRollsOutByOrgBucketAndKeepsV1ServicesOnLegacy() {
-    var r = get("/v2/realtime/config", Tokens.user("org-config"));
+    var r = get("/v2/realtime/config", TestTokens.user("org-config"));
     assertEquals(200, r.statusCode(), r.body());
     Map<String, Object> c = StreamClient.parse(r.body());
     assertEquals(true, c.get("streaming"));
@@ -109,7 +110,7 @@ class FallbackIT extends StreamTestBase {
     assertEquals(
         bucket,
         ((Number)
-                StreamClient.parse(get("/v2/realtime/config", Tokens.user("org-config")).body())
+                StreamClient.parse(get("/v2/realtime/config", TestTokens.user("org-config")).body())
                     .get("bucket"))
             .intValue());
     assertEquals(401, get("/v2/realtime/config", null).statusCode());
