@@ -1,6 +1,7 @@
 /**
- * The server's close codes (io.bellhop.platform.CloseCode), and whether to reconnect after each.
- * A test checks this table against the Java enum, so the two cannot drift apart.
+ * Every close code the server may send — the platform's shared ones and each module's own (upload
+ * and chat sockets) — and whether to reconnect after each. A test checks this table against
+ * docs/codes.json, which a Java test writes from every module's enum, so they cannot drift apart.
  */
 export const CLOSE_CODES: Readonly<Record<number, { name: string; retryable: boolean }>> = {
   1000: { name: "NORMAL", retryable: true },
@@ -21,9 +22,24 @@ export const CLOSE_CODES: Readonly<Record<number, { name: string; retryable: boo
   4509: { name: "SLOW_CONSUMER", retryable: true },
 };
 
-/** Whether a close with this code should be followed by a reconnect. Unknown codes (1006…) retry. */
+/**
+ * The close codes of modules, allocated in blocks of 100 (docs/protocol.md). In each block
+ * xx00–xx49 retry and xx50–xx99 are terminal, so a code added after this build still decides right.
+ */
+export const MODULE_CLOSE_CODES: ReadonlyArray<readonly [first: number, last: number]> = [
+  [4100, 4399],
+  [4600, 4999],
+];
+
+/**
+ * Whether a close with this code should be followed by a reconnect: as the table says; for a
+ * module's code not in it, as its number says; other unknown codes (1006…) retry.
+ */
 export function isRetryable(code: number): boolean {
-  return CLOSE_CODES[code]?.retryable ?? true;
+  const known = CLOSE_CODES[code];
+  if (known) return known.retryable;
+  if (MODULE_CLOSE_CODES.some(([first, last]) => code >= first && code <= last)) return code % 100 < 50;
+  return true;
 }
 
 /** The server's retry hint from a close reason like {"retryMs":2317}, if any. */

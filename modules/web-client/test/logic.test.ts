@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Backoff } from "../src/backoff.js";
-import { CLOSE_CODES, isRetryable, retryHintMs } from "../src/closeCodes.js";
+import { CLOSE_CODES, MODULE_CLOSE_CODES, isRetryable, retryHintMs } from "../src/closeCodes.js";
 import { EventIdDedup } from "../src/dedup.js";
 import { MemoryCursorStore, StorageCursorStore } from "../src/cursorStore.js";
 
@@ -20,26 +20,68 @@ test("backoff grows exponentially with full jitter, capped, and resets after a s
   assert.equal(b.attempts, 0, "a stable connection resets it");
 });
 
-test("close-code table matches the server's CloseCode enum", () => {
-  const java = readFileSync(
-    fileURLToPath(new URL("../../../platform/src/main/java/io/bellhop/platform/CloseCode.java", import.meta.url)),
-    "utf8",
-  );
-  const server = [...java.matchAll(/^\s+([A-Z_]+)\((\d+), (true|false),/gm)].map((m) => ({
-    name: m[1],
-    code: Number(m[2]),
-    retryable: m[3] === "true",
-  }));
-  assert.ok(server.length >= 10, "parsed the enum");
+interface CodeTable {
+  moduleSpace: [number, number][];
+  closeRanges: { module: string; first: number; last: number }[];
+  closeCodes: { code: number; name: string; module: string; retryable: boolean }[];
+}
+
+/** docs/codes.json: every module's close and error codes, written from the Java enums by WireCodesTest. */
+const codeTable: CodeTable = JSON.parse(
+  readFileSync(fileURLToPath(new URL("../../../../docs/codes.json", import.meta.url)), "utf8"),
+);
+
+test("close-code table holds every module's close codes, as the server declares them", () => {
+  assert.ok(codeTable.closeCodes.length >= 10, "read the table");
   assert.deepEqual(
     Object.entries(CLOSE_CODES).map(([code, v]) => ({ name: v.name, code: Number(code), retryable: v.retryable })),
-    server.sort((a, b) => a.code - b.code),
+    codeTable.closeCodes
+      .map(({ name, code, retryable }) => ({ name, code, retryable }))
+      .sort((a, b) => a.code - b.code),
   );
+  for (const { code, retryable } of codeTable.closeCodes) assert.equal(isRetryable(code), retryable, String(code));
   assert.equal(isRetryable(4001), false);
   assert.equal(isRetryable(4509), true);
   assert.equal(isRetryable(1006), true, "abnormal closes retry");
   assert.equal(retryHintMs('{"retryMs":2317}'), 2317);
   assert.equal(retryHintMs("bye"), undefined);
+});
+
+test("the kernel's table still parses from CloseCode.java", () => {
+  // A second witness that needs no Maven run: the shared codes straight from the Java source.
+  const java = readFileSync(
+    fileURLToPath(new URL("../../../platform/src/main/java/io/bellhop/platform/CloseCode.java", import.meta.url)),
+    "utf8",
+  );
+  const kernel = [...java.matchAll(/^\s+([A-Z_]+)\(\s*(\d+),\s*(true|false),/gm)].map((m) => ({
+    code: Number(m[2]),
+    name: m[1],
+    module: "platform",
+    retryable: m[3] === "true",
+  }));
+  assert.ok(kernel.length >= 10, "parsed the enum");
+  assert.deepEqual(
+    codeTable.closeCodes.filter((c) => c.module === "platform").map(({ code, name, module, retryable }) => ({ code, name, module, retryable })),
+    kernel.sort((a, b) => a.code - b.code),
+  );
+});
+
+test("a module's close code the client does not know yet is retried by its number", () => {
+  assert.deepEqual(
+    MODULE_CLOSE_CODES.map(([first, last]) => [first, last]),
+    codeTable.moduleSpace,
+    "the module blocks are the server's",
+  );
+  for (const range of codeTable.closeRanges) {
+    for (let code = range.first; code <= Math.min(range.last, 4999); code++) {
+      if (CLOSE_CODES[code] || code < 4000) continue;
+      const inModuleBlock = codeTable.moduleSpace.some(([first, last]) => code >= first && code <= last);
+      assert.equal(isRetryable(code), inModuleBlock ? code % 100 < 50 : true, String(code));
+    }
+  }
+  assert.equal(isRetryable(4750), false, "xx50-xx99 of a module's block are terminal");
+  assert.equal(isRetryable(4149), true);
+  assert.equal(isRetryable(4400 + 99), true, "unknown kernel codes retry, as before");
 });
 
 test("dedup drops repeats per org and stays bounded (3 orgs x 1000 ids)", () => {

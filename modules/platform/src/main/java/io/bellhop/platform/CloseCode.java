@@ -1,10 +1,12 @@
 package io.bellhop.platform;
 
 /**
- * WebSocket close codes Bellhop sends. The browser client keeps a copy of this table (checked
- * against this enum by a test); {@link #retryable()} tells it whether to reconnect.
+ * The shared WebSocket close codes: every socket of every module may send them. A module's own
+ * codes live in its own enum ({@link WireCloseCode}, in its {@link CloseCodeRange}). The browser
+ * client keeps a copy of every code (checked by tests through {@code docs/codes.json}); {@link
+ * #retryable()} tells it whether to reconnect.
  */
-public enum CloseCode {
+public enum CloseCode implements WireCloseCode {
   NORMAL(1000, true, "normal closure"),
   GOING_AWAY(1001, true, "server going away; reconnect elsewhere and resume"),
   PROTOCOL_ERROR(1002, false, "frame breaks the WebSocket protocol (e.g. RSV1 without deflate)"),
@@ -32,15 +34,17 @@ public enum CloseCode {
     this.description = description;
   }
 
+  @Override
   public int code() {
     return code;
   }
 
-  /** Whether a client should reconnect (with backoff) after this close; terminal otherwise. */
+  @Override
   public boolean retryable() {
     return retryable;
   }
 
+  @Override
   public String description() {
     return description;
   }

@@ -1,10 +1,11 @@
 package io.bellhop.platform;
 
 /**
- * Error codes in {@code {"type":"error","code":...}} frames and HTTP error bodies. One enum shared
- * by server, docs and client.
+ * The shared error codes in {@code {"type":"error","code":...}} frames and HTTP error bodies: every
+ * module uses these rather than declaring its own {@code FORBIDDEN}. A module's own codes live in
+ * its own enum ({@link WireErrorCode}).
  */
-public enum ErrorCode {
+public enum ErrorCode implements WireErrorCode {
   UNAUTHORIZED("missing, invalid or expired token"),
   FORBIDDEN("the token does not allow this"),
   BAD_REQUEST("a request parameter is missing or not valid"),
@@ -24,6 +25,7 @@ public enum ErrorCode {
     this.description = description;
   }
 
+  @Override
   public String description() {
     return description;
   }
