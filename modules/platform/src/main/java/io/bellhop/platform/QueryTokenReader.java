@@ -14,12 +14,12 @@ import java.util.Optional;
  * it never publishes, and the lowest precedence, so a header token wins.
  */
 @Singleton
-final class QueryTokenReader implements TokenReader<HttpRequest<?>> {
+public final class QueryTokenReader implements TokenReader<HttpRequest<?>> {
   static final String PARAMETER = "access_token";
 
   private final List<QueryTokenPath> paths;
 
-  QueryTokenReader(List<QueryTokenPath> paths) {
+  public QueryTokenReader(List<QueryTokenPath> paths) {
     this.paths = List.copyOf(paths);
   }
 

@@ -1,8 +1,11 @@
 package io.bellhop.realtime;
 
 import io.bellhop.platform.CloseCode;
+import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
+import io.bellhop.platform.WireCloseCode;
+import io.bellhop.platform.WireErrorCode;
 import io.micronaut.http.HttpRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -163,7 +166,7 @@ public final class RealtimeSocket implements ClientFrameGuard.Owner {
             }
             principal = p;
           }
-          sendText(ControlFrames.refreshed(p.expiresAt()));
+          sendText(refreshedFrame(p.expiresAt()));
           scheduleExpiry();
         });
   }
@@ -234,20 +237,20 @@ public final class RealtimeSocket implements ClientFrameGuard.Owner {
    * Queues an error frame that does not end the socket, e.g. for a client message the module does
    * not understand. {@code message} is the server's: never echo the client's input.
    */
-  public boolean sendError(ErrorCode code, String message) {
-    return sendText(ControlFrames.error(code, message));
+  public boolean sendError(WireErrorCode code, String message) {
+    return sendText(ErrorBody.of(code, message).toFrame());
   }
 
   /** Sends {@code refusal}'s error frame, then closes with its code (and retry hint, if any). */
   public void refuse(Refusal refusal) {
     endpoint.errors.increment();
     // If even the error frame does not fit, the close frame still tells the client why.
-    writer.sendText(ControlFrames.error(refusal.error(), refusal.getMessage()));
+    writer.sendText(ErrorBody.of(refusal.error(), refusal.getMessage()).toFrame());
     close(refusal.close(), refusal.closeReason());
   }
 
   /** Ends the socket with {@code code}; the close frame follows everything already queued. */
-  public void close(CloseCode code, String reason) {
+  public void close(WireCloseCode code, String reason) {
     end(code, reason, false);
   }
 
@@ -293,7 +296,7 @@ public final class RealtimeSocket implements ClientFrameGuard.Owner {
   }
 
   /** {@code clientSending}: the client may still be sending (see {@link SocketWriter}). */
-  private void end(CloseCode code, String reason, boolean clientSending) {
+  private void end(WireCloseCode code, String reason, boolean clientSending) {
     synchronized (this) {
       if (phase == Phase.ENDED) {
         return;
@@ -341,6 +344,12 @@ public final class RealtimeSocket implements ClientFrameGuard.Owner {
           handler.closeLogFields(),
           closedWith);
     }
+  }
+
+  private static String refreshedFrame(Instant expiresAt) {
+    return "{\"type\":\"refreshed\",\"expiresAt\":"
+        + (expiresAt == null ? "null" : "\"" + expiresAt + "\"")
+        + "}";
   }
 
   private void scheduleExpiry() {

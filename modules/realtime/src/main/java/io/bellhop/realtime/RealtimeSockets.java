@@ -3,6 +3,7 @@ package io.bellhop.realtime;
 import io.bellhop.platform.CloseCode;
 import io.bellhop.platform.ConnectionGuard;
 import io.bellhop.platform.Principal;
+import io.bellhop.platform.QueryTokenReader;
 import io.bellhop.platform.TokenVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
@@ -43,6 +44,7 @@ public final class RealtimeSockets implements GracefulShutdownCapable {
   final TokenVerifier verifier;
   final RealtimeMetrics metrics;
   private final ConnectionGuard guard;
+  private final QueryTokenReader queryTokens;
   private final RealtimeConfig config;
   private final Admission admission;
   private final Set<RealtimeSocket> open = ConcurrentHashMap.newKeySet();
@@ -54,9 +56,11 @@ public final class RealtimeSockets implements GracefulShutdownCapable {
   RealtimeSockets(
       TokenVerifier verifier,
       ConnectionGuard guard,
+      QueryTokenReader queryTokens,
       RealtimeConfig config,
       MeterRegistry registry) {
     this.verifier = verifier;
+    this.queryTokens = queryTokens;
     this.guard = guard;
     this.config = config;
     this.metrics = new RealtimeMetrics(registry, guard);
@@ -81,7 +85,7 @@ public final class RealtimeSockets implements GracefulShutdownCapable {
         open(
             netty.getChannelHandlerContext().channel(),
             request,
-            TransportToken.of(request),
+            TransportToken.of(request, queryTokens),
             spec,
             handlers);
     ws.put(ATTRIBUTE, socket);

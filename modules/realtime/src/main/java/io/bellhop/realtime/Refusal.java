@@ -3,6 +3,8 @@ package io.bellhop.realtime;
 import io.bellhop.platform.CloseCode;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
+import io.bellhop.platform.WireCloseCode;
+import io.bellhop.platform.WireErrorCode;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -14,17 +16,18 @@ import io.micronaut.http.MutableHttpResponse;
  * the kernel sends the error, then closes.
  */
 public final class Refusal extends RuntimeException {
-  private final CloseCode close;
-  private final ErrorCode error;
+  private final WireCloseCode close;
+  private final WireErrorCode error;
 
   /** When the client may come back (ms), or -1 when the refusal carries no retry hint. */
   private final long retryMs;
 
-  public Refusal(CloseCode close, ErrorCode error, String message) {
+  /** A refusal with a shared code or one of the module's own (its block, its error names). */
+  public Refusal(WireCloseCode close, WireErrorCode error, String message) {
     this(close, error, message, -1);
   }
 
-  private Refusal(CloseCode close, ErrorCode error, String message, long retryMs) {
+  private Refusal(WireCloseCode close, WireErrorCode error, String message, long retryMs) {
     super(message, null, false, false);
     this.close = close;
     this.error = error;
@@ -37,11 +40,11 @@ public final class Refusal extends RuntimeException {
         CloseCode.TOO_MANY_CONNECTIONS, ErrorCode.TOO_MANY_CONNECTIONS, message, retryMs);
   }
 
-  public CloseCode close() {
+  public WireCloseCode close() {
     return close;
   }
 
-  public ErrorCode error() {
+  public WireErrorCode error() {
     return error;
   }
 
@@ -56,11 +59,11 @@ public final class Refusal extends RuntimeException {
    */
   public MutableHttpResponse<ErrorBody> toHttpResponse() {
     HttpStatus status =
-        switch (error) {
-          case FORBIDDEN -> HttpStatus.FORBIDDEN;
-          case TOO_MANY_CONNECTIONS -> HttpStatus.TOO_MANY_REQUESTS;
-          default -> HttpStatus.BAD_REQUEST;
-        };
+        error == ErrorCode.FORBIDDEN
+            ? HttpStatus.FORBIDDEN
+            : error == ErrorCode.TOO_MANY_CONNECTIONS
+                ? HttpStatus.TOO_MANY_REQUESTS
+                : HttpStatus.BAD_REQUEST;
     MutableHttpResponse<ErrorBody> response =
         HttpResponse.<ErrorBody>status(status).body(ErrorBody.of(error, getMessage()));
     if (retryMs >= 0) {

@@ -2,11 +2,13 @@ package io.bellhop.realtime;
 
 import io.bellhop.platform.ConnectionGuard;
 import io.bellhop.platform.HttpLimits;
+import io.bellhop.platform.QueryTokenReader;
 import io.bellhop.platform.TokenVerifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -25,7 +27,11 @@ public final class EmbeddedSockets {
     config.acceptPerSecond = Integer.MAX_VALUE;
     this.node =
         new RealtimeSockets(
-            verifier, new ConnectionGuard(new HttpLimits()), config, new SimpleMeterRegistry());
+            verifier,
+            new ConnectionGuard(new HttpLimits()),
+            new QueryTokenReader(List.of()),
+            config,
+            new SimpleMeterRegistry());
   }
 
   /**
