@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestInstance;
  * End-to-end tests: the whole application against real nats-server and PostgreSQL, driven over real
  * sockets. Each test uses fresh org ids, so tests never see each other's events.
  */
-@MicronautTest
+// Not transactional: with micronaut-data on the classpath each test would run in a transaction.
+@MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StreamTestBase extends RealServicesTest {
   static final Duration WAIT = Duration.ofSeconds(15);
