@@ -210,6 +210,9 @@ final class OutboxRelay implements AutoCloseable {
 
   /** One round: claim, publish, mark. Returns the number of rows it took. */
   private int relayBatch(Connection c) throws SQLException, PublishFailed {
+    if (seqFloor < 0 && !OutboxRows.anyPending(c)) {
+      return 0; // no need to reach the log (which may be down) for nothing
+    }
     long floor = seqFloor();
     List<PendingRow> rows =
         OutboxRows.claim(c, config.getBatchSize(), floor, duplicateWindow.dividedBy(2));

@@ -50,6 +50,16 @@ final class OutboxRows {
     }
   }
 
+  static boolean anyPending(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT EXISTS (SELECT 1 FROM outbox.events WHERE published_at IS NULL)")) {
+      r.next();
+      return r.getBoolean(1);
+    }
+  }
+
   /**
    * Reads up to {@code max} pending rows in id order and records that they are about to be
    * published: when (first time only), and a log seq every append of theirs will exceed. {@code

@@ -61,6 +61,11 @@ final class ChildJvm implements AutoCloseable {
     return output.toString();
   }
 
+  /** SIGKILL: the process dies at once, wherever it is. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** SIGTERM (the child closes its relay), then SIGKILL if it lingers. */
   @Override
   public void close() throws InterruptedException {

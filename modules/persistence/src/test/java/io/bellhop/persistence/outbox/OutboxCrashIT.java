@@ -8,20 +8,11 @@ import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
 import io.bellhop.events.log.EventLogConfig;
 import io.bellhop.events.log.JetStreamEventLog;
-import io.bellhop.persistence.Outbox;
-import io.bellhop.testing.RealServicesTest;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.transaction.TransactionOperations;
 import io.nats.client.Nats;
-import jakarta.inject.Inject;
-import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -29,26 +20,9 @@ import org.junit.jupiter.api.Timeout;
  * power cut) right after it claimed committed rows but before publishing them, or right after the
  * log acknowledged them but before they were marked. A fresh relay then finishes the job, and the
  * event is in the log exactly once, read back through {@link EventLog#replay}, with its row marked.
- *
- * <p>The test's own context writes the rows and reads the log; its relay is off, so only the child
- * relays run.
  */
-@MicronautTest(startApplication = false, transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
-class OutboxCrashIT extends RealServicesTest {
-  private static final Duration CHILD = Duration.ofSeconds(60);
-
-  @Inject Outbox outbox;
-  @Inject EventLog log;
-  @Inject TransactionOperations<Connection> transactions;
-
-  @Override
-  public Map<String, String> getProperties() {
-    var properties = new HashMap<>(super.getProperties());
-    properties.put("bellhop.outbox.relay-enabled", "false");
-    return properties;
-  }
+class OutboxCrashIT extends ChildRelayTestBase {
 
   @Test
   void crashAfterCommitBeforePublish() throws Exception {
@@ -115,60 +89,5 @@ class OutboxCrashIT extends RealServicesTest {
       assertTrue(output.contains("1 of them already in the log"), output);
       assertExactlyOnce(shortLog, org, event);
     }
-  }
-
-  private EventEnvelope commit(String org) {
-    EventEnvelope event = OutboxIT.event(org, "crash");
-    transactions.executeWrite(
-        status -> {
-          outbox.add(event);
-          return null;
-        });
-    return event;
-  }
-
-  private Map<String, String> childProperties() {
-    return new HashMap<>(services().properties());
-  }
-
-  private static void crash(String point, Map<String, String> properties) throws Exception {
-    try (ChildJvm child = ChildJvm.start(point, properties)) {
-      int exit = child.awaitExit(CHILD);
-      assertEquals(RelayChild.CRASHED, exit, child.output());
-      assertTrue(child.output().contains("crash point " + point + " reached"), child.output());
-    }
-  }
-
-  /** Runs a relay that does not crash until the row is marked; returns its output. */
-  private static String relayUntilPublished(EventEnvelope event, Map<String, String> properties)
-      throws Exception {
-    try (ChildJvm child = ChildJvm.start("none", properties)) {
-      TestDb.await(CHILD, "the fresh relay marks the row", () -> row(event).published());
-      return child.output();
-    }
-  }
-
-  private static TestDb.Row row(EventEnvelope event) {
-    return TestDb.outboxRow(event.eventId()).orElseThrow();
-  }
-
-  private static void assertExactlyOnce(EventLog log, String org, EventEnvelope event) {
-    List<EventEnvelope> inLog = replay(log, org);
-    assertEquals(1, inLog.size(), inLog.toString());
-    assertEquals(event.eventId(), inLog.get(0).eventId());
-    TestDb.Row row = row(event);
-    assertTrue(row.published());
-    assertEquals(inLog.get(0).seq(), row.seq());
-  }
-
-  private static List<EventEnvelope> replay(EventLog log, String org) {
-    var out = new ArrayList<EventEnvelope>();
-    try (var r = log.replay(org, 0)) {
-      List<EventEnvelope> page;
-      while (!(page = r.next(100)).isEmpty()) {
-        out.addAll(page);
-      }
-    }
-    return out;
   }
 }
