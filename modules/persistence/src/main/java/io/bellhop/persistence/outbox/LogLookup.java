@@ -37,8 +37,11 @@ final class LogLookup {
       long after = org.getValue().stream().mapToLong(PendingRow::attemptAfterSeq).min().orElse(0);
       Set<String> missing = new HashSet<>(idByEventId.keySet());
       try (Replay replay = log.replay(org.getKey(), after)) {
-        List<EventEnvelope> page;
-        while (!missing.isEmpty() && !(page = replay.next(PAGE)).isEmpty()) {
+        while (!missing.isEmpty()) {
+          List<EventEnvelope> page = replay.next(PAGE);
+          if (page.isEmpty()) {
+            break;
+          }
           for (EventEnvelope e : page) {
             if (missing.remove(e.eventId())) {
               found.put(idByEventId.get(e.eventId()), e.seq());

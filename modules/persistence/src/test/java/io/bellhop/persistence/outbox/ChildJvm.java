@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** A {@link RelayChild} process on the test's classpath, with its output collected. */
 final class ChildJvm implements AutoCloseable {
   private final Process process;
-  private final StringBuffer output = new StringBuffer();
+  private final StringBuilder output = new StringBuilder();
 
   private ChildJvm(Process process) {
     this.process = process;
@@ -26,7 +26,9 @@ final class ChildJvm implements AutoCloseable {
                       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                  output.append(line).append('\n');
+                  synchronized (output) {
+                    output.append(line).append('\n');
+                  }
                 }
               } catch (IOException ended) {
                 // the process is gone
@@ -52,13 +54,15 @@ final class ChildJvm implements AutoCloseable {
   /** Waits for the process to exit by itself; returns its exit code. */
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("relay child still running after " + timeout + ":\n" + output);
+      throw new AssertionError("relay child still running after " + timeout + ":\n" + output());
     }
     return process.exitValue();
   }
 
   String output() {
-    return output.toString();
+    synchronized (output) {
+      return output.toString();
+    }
   }
 
   /** SIGKILL: the process dies at once, wherever it is. */

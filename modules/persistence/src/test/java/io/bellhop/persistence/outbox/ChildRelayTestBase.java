@@ -94,8 +94,7 @@ abstract class ChildRelayTestBase extends RealServicesTest {
   static List<EventEnvelope> replay(EventLog log, String org) {
     var out = new ArrayList<EventEnvelope>();
     try (var r = log.replay(org, 0)) {
-      List<EventEnvelope> page;
-      while (!(page = r.next(100)).isEmpty()) {
+      for (List<EventEnvelope> page = r.next(100); !page.isEmpty(); page = r.next(100)) {
         out.addAll(page);
       }
     }

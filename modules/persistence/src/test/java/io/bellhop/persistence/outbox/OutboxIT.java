@@ -174,8 +174,7 @@ class OutboxIT extends RealServicesTest {
   private List<EventEnvelope> replay(String org) {
     var out = new ArrayList<EventEnvelope>();
     try (var r = log.replay(org, 0)) {
-      List<EventEnvelope> page;
-      while (!(page = r.next(100)).isEmpty()) {
+      for (List<EventEnvelope> page = r.next(100); !page.isEmpty(); page = r.next(100)) {
         out.addAll(page);
       }
     }
