@@ -41,6 +41,8 @@ class OperationsIT extends StreamTestBase {
     assertEquals(200, prom.statusCode());
     assertTrue(
         prom.body().contains("bellhop_stream_events_delivered_total"), "stream counters exported");
+    assertTrue(prom.body().contains("bellhop_outbox_pending"), "outbox backlog exported");
+    assertTrue(prom.body().contains("bellhop_outbox_leader"), "outbox leadership exported");
     var health = get("/health", null);
     assertEquals(200, health.statusCode(), health.body());
     // The indicators run (DOWN would answer 503) but only the status is shown; see below.

@@ -18,4 +18,12 @@ public interface EventPublisher {
    *     valid
    */
   CompletableFuture<List<Appended>> publish(List<EventEnvelope> events);
+
+  /**
+   * Checks events exactly as {@link #publish} would, appending nothing. Lets a caller that
+   * publishes later (the outbox) refuse an invalid event while it can still roll back.
+   *
+   * @throws InvalidEventException if any event is not valid
+   */
+  void validate(List<EventEnvelope> events);
 }

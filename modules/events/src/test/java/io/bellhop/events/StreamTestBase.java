@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestInstance;
  * against real nats-server and PostgreSQL, driven over real sockets. The server trusts {@link
  * TestTokens}. Each test uses fresh org ids, so tests never see each other's events.
  */
-@MicronautTest
+// Not transactional: with micronaut-data on the classpath each test would run in a transaction.
+@MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class StreamTestBase extends RealServicesTest {
   protected static final Duration WAIT = Duration.ofSeconds(15);

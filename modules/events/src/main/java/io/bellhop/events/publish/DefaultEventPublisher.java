@@ -39,10 +39,15 @@ final class DefaultEventPublisher implements EventPublisher {
 
   @Override
   public CompletableFuture<List<Appended>> publish(List<EventEnvelope> events) {
+    validate(events);
+    return log.append(events);
+  }
+
+  @Override
+  public void validate(List<EventEnvelope> events) {
     for (EventEnvelope e : events) {
       check(e);
     }
-    return log.append(events);
   }
 
   /** Turns a publisher's draft into an envelope, filling in a missing id and time. */

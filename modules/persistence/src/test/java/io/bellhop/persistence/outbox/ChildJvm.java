@@ -1,0 +1,83 @@
+package io.bellhop.persistence.outbox;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link RelayChild} process on the test's classpath, with its output collected. */
+final class ChildJvm implements AutoCloseable {
+  private final Process process;
+  private final StringBuilder output = new StringBuilder();
+
+  private ChildJvm(Process process) {
+    this.process = process;
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var lines =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                  synchronized (output) {
+                    output.append(line).append('\n');
+                  }
+                }
+              } catch (IOException ended) {
+                // the process is gone
+              }
+            },
+            "relay-child-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static ChildJvm start(String crashAt, Map<String, String> properties) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    command.add("-Xmx256m");
+    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(RelayChild.class.getName());
+    command.add(crashAt);
+    return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
+  /** Waits for the process to exit by itself; returns its exit code. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("relay child still running after " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  String output() {
+    synchronized (output) {
+      return output.toString();
+    }
+  }
+
+  /** SIGKILL: the process dies at once, wherever it is. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM (the child closes its relay), then SIGKILL if it lingers. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.toHandle().destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

@@ -1,0 +1,5 @@
+CREATE TABLE bookings (
+    id      text PRIMARY KEY,
+    org_id  text NOT NULL,
+    guest   text NOT NULL
+);

@@ -1,0 +1,1 @@
+ALTER TABLE bookings ADD COLUMN nights integer NOT NULL DEFAULT 1;
