@@ -104,7 +104,7 @@ public class FanOutRouteBenchmark {
                 "u-staff",
                 List.of(Roles.STAFF),
                 Map.of("orgId", BenchEvents.ORG, "propertyIds", List.of("7", "8"))));
-    var sockets = new EmbeddedSockets(FixedTokenVerifier.of(tokens));
+    var sockets = EmbeddedSockets.uncapped(FixedTokenVerifier.of(tokens));
     node =
         new StreamNode(
             new InMemoryEventLog(),

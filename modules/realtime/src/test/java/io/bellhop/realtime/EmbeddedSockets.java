@@ -20,9 +20,20 @@ import java.util.function.Function;
 public final class EmbeddedSockets {
   private final RealtimeSockets node;
 
-  /** A kernel with node caps lifted and per-user/per-org caps as configured by default. */
+  /** A kernel with node caps lifted and the per-user/per-org caps at their defaults. */
   public EmbeddedSockets(TokenVerifier verifier) {
+    this(verifier, new RealtimeConfig());
+  }
+
+  /** A kernel with every connection cap lifted: thousands of sockets of one user (benchmarks). */
+  public static EmbeddedSockets uncapped(TokenVerifier verifier) {
     var config = new RealtimeConfig();
+    config.maxConnectionsPerUser = 0;
+    config.maxConnectionsPerOrg = 0;
+    return new EmbeddedSockets(verifier, config);
+  }
+
+  private EmbeddedSockets(TokenVerifier verifier, RealtimeConfig config) {
     config.maxConnections = Integer.MAX_VALUE;
     config.acceptPerSecond = Integer.MAX_VALUE;
     this.node =
