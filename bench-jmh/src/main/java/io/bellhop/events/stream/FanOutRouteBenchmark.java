@@ -41,10 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * StreamSession.deliver} and {@code RealtimeSocket.sendFrame} for every session. Every event of a
  * node passes through this path once, so its cost per batch bounds the node's delivery rate.
  *
- * <p>Sessions are real: opened by {@code StreamNode.open} on Netty {@link EmbeddedChannel}s and
- * taken live through the real handshake. The write that {@code sendEvents} posts to each channel's
- * event loop runs outside the measurement, in the per-invocation setup, as it runs on the event
- * loops and not on the fan-out thread in production.
+ * <p>Sessions are real: opened through the realtime kernel ({@code EmbeddedSockets}) on Netty
+ * {@link EmbeddedChannel}s and taken live through the real handshake. The write that {@code
+ * sendFrame} posts to each channel's event loop runs outside the measurement, in the per-invocation
+ * setup, as it runs on the event loops and not on the fan-out thread in production.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
