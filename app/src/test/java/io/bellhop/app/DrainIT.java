@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.events.StreamClient;
+import io.bellhop.testing.ProcessOutput;
 import io.bellhop.testing.TestServices;
 import io.bellhop.testing.TestTokens;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +50,7 @@ class DrainIT {
     pb.environment().put("JDBC_USER", props.get("datasources.default.username"));
     pb.environment().put("JDBC_PASSWORD", props.get("datasources.default.password"));
     app = pb.start();
-    var log = new ProcessLog(app);
+    var log = new ProcessOutput(app);
     log.await("Server Running", Duration.ofSeconds(60));
 
     String org = "org-drain";
@@ -76,54 +69,6 @@ class DrainIT {
     }
     assertTrue(app.waitFor(30, TimeUnit.SECONDS), "process did not exit after SIGTERM");
     log.await("draining 3 realtime sockets", Duration.ofSeconds(5));
-  }
-
-  /** The child's output, read as it comes; lets a test wait for a line instead of polling. */
-  private static final class ProcessLog {
-    private final StringBuffer text = new StringBuffer();
-    private final List<Map.Entry<String, CompletableFuture<Void>>> waiters = new ArrayList<>();
-
-    ProcessLog(Process process) {
-      var reader =
-          new Thread(
-              () -> {
-                try (var lines =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = lines.readLine()) != null) {
-                    text.append(line).append('\n');
-                    synchronized (waiters) {
-                      for (var w : waiters) {
-                        if (line.contains(w.getKey())) {
-                          w.getValue().complete(null);
-                        }
-                      }
-                    }
-                  }
-                } catch (IOException ended) {
-                  // the process is gone
-                }
-              },
-              "drain-it-log");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    void await(String fragment, Duration timeout) throws Exception {
-      var seen = new CompletableFuture<Void>();
-      synchronized (waiters) {
-        if (text.indexOf(fragment) >= 0) {
-          return;
-        }
-        waiters.add(Map.entry(fragment, seen));
-      }
-      try {
-        seen.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        throw new AssertionError("no \"" + fragment + "\" within " + timeout + ":\n" + text);
-      }
-    }
   }
 
   private static String javaBinary() {

@@ -1,10 +1,8 @@
 package io.bellhop.persistence.outbox;
 
-import java.io.BufferedReader;
+import io.bellhop.testing.ProcessOutput;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,29 +12,11 @@ import java.util.concurrent.TimeUnit;
 /** A {@link RelayChild} process on the test's classpath, with its output collected. */
 final class ChildJvm implements AutoCloseable {
   private final Process process;
-  private final StringBuilder output = new StringBuilder();
+  private final ProcessOutput output;
 
   private ChildJvm(Process process) {
     this.process = process;
-    Thread reader =
-        new Thread(
-            () -> {
-              try (var lines =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                  synchronized (output) {
-                    output.append(line).append('\n');
-                  }
-                }
-              } catch (IOException ended) {
-                // the process is gone
-              }
-            },
-            "relay-child-output");
-    reader.setDaemon(true);
-    reader.start();
+    this.output = new ProcessOutput(process);
   }
 
   static ChildJvm start(String crashAt, Map<String, String> properties) throws IOException {
@@ -60,9 +40,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   String output() {
-    synchronized (output) {
-      return output.toString();
-    }
+    return output.text();
   }
 
   /** SIGKILL: the process dies at once, wherever it is. */
