@@ -2,6 +2,7 @@ import { Backoff, BackoffOptions, DEFAULT_BACKOFF } from "./backoff.js";
 import { isRetryable, retryHintMs } from "./closeCodes.js";
 import { Cursor, CursorStore, MemoryCursorStore } from "./cursorStore.js";
 import { EventIdDedup } from "./dedup.js";
+import { describe, diagnoseUnreachable, Failure, failureFor } from "./failure.js";
 import { ChannelLike, LockManagerLike, TabGroup, TabTiming } from "./tabs.js";
 import {
   closeCodeForStatus,
@@ -17,13 +18,14 @@ import {
   TransportName,
   TransportRequest,
   TransportSink,
+  Unreachable,
 } from "./transport.js";
 
 export type { EventEnvelope, SocketLike, TransportName };
 
 /**
  * `disabled`: the server's rollout keeps this org on the legacy endpoints (GET /v2/realtime/config);
- * `stopped`: stop() was called or the server refused for good (see lastClose).
+ * `stopped`: stop() was called, or the client gave up on a cause retrying cannot fix (see failure).
  */
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "stopped" | "disabled";
 
@@ -41,6 +43,11 @@ export interface Health {
   reconnects: number;
   /** Close code and reason of the last disconnect, if any. */
   lastClose?: { code: number; reason: string };
+  /**
+   * Why the client is not live, while it is not: CORS, network, auth or a refusal, with a message
+   * someone can act on. Cleared by the next ack; absent during a routine reconnect.
+   */
+  failure?: Failure;
   /** now − occurredAt of the latest event, in ms (includes clock skew between machines). */
   lagMs?: number;
 }
@@ -194,27 +201,37 @@ export class RealtimeClient {
     let token: string;
     try {
       token = await this.options.token();
-      if (!this.leading()) return;
-      if (this.options.useConfig !== false) {
-        const config = await this.loadConfig(token);
-        if (!this.leading()) return;
-        if (typeof config === "number") {
-          this.closed(undefined, config, "config refused");
-          return;
-        }
-        if (!config.streaming) {
-          this.disconnect();
-          this.setHealth({ state: "disabled" });
-          return;
-        }
-        this.chooseTransports(config.transports);
-      } else {
-        this.chooseTransports(ALL_TRANSPORTS);
-      }
     } catch (e) {
-      // Server unreachable: a plain retry, not a reason to blame the transport.
-      if (this.leading()) this.closed(undefined, 1006, String(e));
+      if (this.leading()) {
+        this.closed(undefined, 1006, describe(e), { cause: "auth", message: `token() failed: ${describe(e)}` });
+      }
       return;
+    }
+    if (!this.leading()) return;
+    if (this.options.useConfig === false) {
+      this.chooseTransports(ALL_TRANSPORTS);
+    } else {
+      const url = realtimeUrl(this.options.baseUrl ?? "", "config");
+      let config: Awaited<ReturnType<RealtimeClient["loadConfig"]>>;
+      try {
+        config = await this.loadConfig(url, token);
+      } catch (error) {
+        // No readable answer: CORS (stop) or network (a plain retry, not the transport's fault).
+        const failure = await diagnoseUnreachable(this.fetchFn(), url, error);
+        if (this.leading()) this.closed(undefined, 1006, describe(error), failure);
+        return;
+      }
+      if (!this.leading()) return;
+      if ("refused" in config) {
+        this.closed(undefined, config.refused, config.reason);
+        return;
+      }
+      if (!config.streaming) {
+        this.disconnect();
+        this.setHealth({ state: "disabled", failure: undefined });
+        return;
+      }
+      this.chooseTransports(config.transports);
     }
     const name = this.transports![this.transportIndex];
     const current: { transport?: Transport; name: TransportName; live: boolean } = { name, live: false };
@@ -226,7 +243,7 @@ export class RealtimeClient {
         if (f.type === "ack") current.live = true;
         this.receive(f);
       },
-      closed: (code, reason) => this.closed(current, code, reason),
+      closed: (code, reason, unreachable) => void this.transportClosed(current, code, reason, unreachable),
     };
     const req: TransportRequest = {
       baseUrl: this.options.baseUrl ?? "",
@@ -245,13 +262,16 @@ export class RealtimeClient {
     this.scheduleRefresh(token);
   }
 
-  private async loadConfig(token: string): Promise<{ streaming: boolean; transports: string[] } | number> {
-    const res = await this.fetchFn()(realtimeUrl(this.options.baseUrl ?? "", "config"), {
+  private async loadConfig(
+    url: string,
+    token: string,
+  ): Promise<{ streaming: boolean; transports: string[] } | { refused: number; reason: string }> {
+    const res = await this.fetchFn()(url, {
       headers: { Authorization: `Bearer ${token}` },
       cache: "no-store",
     });
     if (res.status === 404) return { streaming: true, transports: ALL_TRANSPORTS }; // older server
-    if (!res.ok) return closeCodeForStatus(res.status);
+    if (!res.ok) return { refused: closeCodeForStatus(res.status), reason: await res.text().catch(() => "") };
     return res.json();
   }
 
@@ -273,7 +293,7 @@ export class RealtimeClient {
         this.backoff.connected(this.now());
         this.failuresBeforeLive = 0;
         this.advance({ seq: frame.seq, epoch: frame.epoch ?? "" }, true);
-        this.setHealth({ state: "live", recovered: frame.recovered });
+        this.setHealth({ state: "live", recovered: frame.recovered, failure: undefined });
         break;
       case "event": {
         const fresh = (frame.events ?? []).filter((e) => this.dedup.firstTime(e.orgId, e.eventId));
@@ -323,20 +343,40 @@ export class RealtimeClient {
     this.state = { ...this.state, cursor };
   }
 
+  /**
+   * Without the config request, an HTTP transport's own request is the first to reach the server:
+   * a fetch that threw is diagnosed like the config's would be.
+   */
+  private async transportClosed(
+    current: { name: TransportName; live: boolean },
+    code: number,
+    reason: string,
+    unreachable: Unreachable | undefined,
+  ): Promise<void> {
+    if (unreachable && !current.live && this.options.useConfig === false) {
+      const failure = await diagnoseUnreachable(this.fetchFn(), unreachable.url, unreachable.error);
+      this.closed(current, code, reason, failure);
+    } else {
+      this.closed(current, code, reason);
+    }
+  }
+
   private closed(
     current: { name: TransportName; live: boolean } | undefined,
     code: number,
     reason: string,
+    diagnosed?: Failure,
   ): void {
     if (current !== undefined && current !== this.current) return;
     this.current = undefined;
     this.backoff.disconnected(this.now());
     this.clearTimers();
     const lastClose = { code, reason };
-    if (!this.leading() || !isRetryable(code)) {
+    const failure = diagnosed ?? failureFor(code, reason, current?.live ?? false);
+    if (!this.leading() || !isRetryable(code) || failure?.cause === "cors") {
       if (this.running) this.tabs?.leave();
       this.running = false;
-      this.setHealth({ state: "stopped", lastClose });
+      this.setHealth({ state: "stopped", lastClose, failure });
       return;
     }
     let delay = Math.max(this.backoff.next(), retryHintMs(reason) ?? 0);
@@ -348,7 +388,7 @@ export class RealtimeClient {
         delay = 0;
       }
     }
-    this.setHealth({ state: "reconnecting", lastClose, reconnects: this.state.reconnects + 1 });
+    this.setHealth({ state: "reconnecting", lastClose, failure, reconnects: this.state.reconnects + 1 });
     this.timer = this.schedule(() => void this.connect(), delay);
   }
 

@@ -1,5 +1,6 @@
 export { RealtimeClient, tokenExpiry } from "./client.js";
 export type { Health, ConnectionState, TabRole, RealtimeClientOptions } from "./client.js";
+export type { Failure, FailureCause } from "./failure.js";
 export type { EventEnvelope, SocketLike, TransportName, FetchLike } from "./transport.js";
 export { Backoff, DEFAULT_BACKOFF } from "./backoff.js";
 export type { BackoffOptions } from "./backoff.js";

@@ -1,4 +1,5 @@
 import type { Cursor } from "./cursorStore.js";
+import { describe } from "./failure.js";
 
 /** One event as Bellhop delivers it. */
 export interface EventEnvelope {
@@ -34,8 +35,18 @@ export interface TransportRequest {
 
 export interface TransportSink {
   frame(frame: ServerFrame): void;
-  /** Called once, when the transport ends for any reason other than close(). */
-  closed(code: number, reason: string): void;
+  /**
+   * Called once, when the transport ends for any reason other than close(). `unreachable` is set
+   * when an HTTP request got no readable answer at all (fetch threw), so the client can tell a
+   * network failure from a CORS refusal.
+   */
+  closed(code: number, reason: string, unreachable?: Unreachable): void;
+}
+
+/** An HTTP request that got no readable answer: the URL asked, and what fetch threw. */
+export interface Unreachable {
+  url: string;
+  error: unknown;
 }
 
 export interface Transport {
@@ -119,13 +130,12 @@ function handshake(req: TransportRequest): Record<string, unknown> {
  * Reconnects are the client's (with its backoff and cursor), not the browser's.
  */
 export function openSse(req: TransportRequest, sink: TransportSink, fetchFn: FetchLike): Transport {
-  const run = new HttpRun(sink);
+  const run = new HttpRun(sink, fetchFn);
   (async () => {
-    const res = await fetchFn(realtimeUrl(req.baseUrl, "sse", query(req)), {
+    const res = await run.request(realtimeUrl(req.baseUrl, "sse", query(req)), {
       headers: { Authorization: `Bearer ${req.token}`, Accept: "text/event-stream" },
-      cache: "no-store",
-      signal: run.signal,
     });
+    if (!res) return;
     if (!res.ok || !res.body) {
       run.refused(res);
       return;
@@ -170,7 +180,7 @@ export function openPoll(
   fetchFn: FetchLike,
   waitMs = 25_000,
 ): Transport {
-  const run = new HttpRun(sink);
+  const run = new HttpRun(sink, fetchFn);
   let token = req.token;
   let cursor = req.cursor;
   (async () => {
@@ -178,11 +188,10 @@ export function openPoll(
     while (!run.done) {
       const params = query({ ...req, cursor });
       params.set("waitMs", String(waitMs));
-      const res = await fetchFn(realtimeUrl(req.baseUrl, "poll", params), {
+      const res = await run.request(realtimeUrl(req.baseUrl, "poll", params), {
         headers: { Authorization: `Bearer ${token}` },
-        cache: "no-store",
-        signal: run.signal,
       });
+      if (!res) return;
       if (!res.ok) {
         run.refused(res);
         return;
@@ -220,18 +229,27 @@ class HttpRun {
   private readonly abort = new AbortController();
   done = false;
 
-  constructor(private readonly sink: TransportSink) {}
+  constructor(
+    private readonly sink: TransportSink,
+    private readonly fetchFn: FetchLike,
+  ) {}
 
-  get signal(): AbortSignal {
-    return this.abort.signal;
+  /** One request of this run; undefined (and the run ended as unreachable) when fetch throws. */
+  async request(url: string, init: RequestInit): Promise<Response | undefined> {
+    try {
+      return await this.fetchFn(url, { ...init, cache: "no-store", signal: this.abort.signal });
+    } catch (error) {
+      this.finish(1006, describe(error), { url, error });
+      return undefined;
+    }
   }
 
   /** Ends the run and tells the client, unless close() came first. */
-  finish(code: number, reason: string): void {
+  finish(code: number, reason: string, unreachable?: Unreachable): void {
     if (this.done) return;
     this.done = true;
     this.abort.abort();
-    this.sink.closed(code, reason);
+    this.sink.closed(code, reason, unreachable);
   }
 
   /** An HTTP refusal, as the socket close code with the same meaning. */
