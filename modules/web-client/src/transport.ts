@@ -280,7 +280,7 @@ function query(req: TransportRequest): URLSearchParams {
 /** `${baseUrl}/v2/realtime/${path}`, with query parameters when given. */
 export function realtimeUrl(baseUrl: string, path: string, params?: URLSearchParams): string {
   const base = baseUrl || (typeof location !== "undefined" ? location.origin : "");
-  const qs = params && [...params.keys()].length > 0 ? `?${params}` : "";
+  const qs = params?.toString() ? `?${params}` : "";
   return `${base.replace(/\/$/, "")}/v2/realtime/${path}${qs}`;
 }
 
