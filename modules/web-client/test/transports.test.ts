@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RealtimeClient, Health } from "../src/client.js";
+import { Health } from "../src/client.js";
 import { openPoll, openSse, ServerFrame, SocketLike } from "../src/transport.js";
+import { scriptedClient } from "./scripted.js";
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,33 +82,23 @@ test("poll: the first answer is the ack, later ones events or pings, each reques
 
 /** A client whose sockets never open (a proxy refusing upgrades) while HTTP works. */
 function blockedSocketHarness(config: unknown) {
-  const timers: (() => void)[] = [];
   const requests: string[] = [];
-  const sockets: SocketLike[] = [];
-  const client = new RealtimeClient({
-    baseUrl: "http://h",
-    orgId: "org-1",
-    token: () => "T",
-    shareAcrossTabs: false,
-    backoff: { baseMs: 10, maxMs: 10, stableMs: 1000, random: () => 0 },
-    createSocket: () => {
-      const s: SocketLike = { send() {}, close() {}, onopen: null, onmessage: null, onclose: null };
-      sockets.push(s);
-      queueMicrotask(() => s.onclose?.({ code: 1006, reason: "" }));
-      return s;
-    },
-    fetch: async (url) => {
+  const harness = scriptedClient(
+    async (url) => {
       requests.push(new URL(url).pathname);
       if (url.includes("/config")) return new Response(JSON.stringify(config), { status: 200 });
       return new Promise<Response>(() => {});
     },
-    schedule: (fn) => {
-      timers.push(fn);
-      return timers.length;
+    {
+      createSocket: () => {
+        const s: SocketLike = { send() {}, close() {}, onopen: null, onmessage: null, onclose: null };
+        harness.sockets.push(s);
+        queueMicrotask(() => s.onclose?.({ code: 1006, reason: "" }));
+        return s;
+      },
     },
-    cancel: () => {},
-  });
-  return { client, timers, requests, sockets };
+  );
+  return { ...harness, requests };
 }
 
 test("falls back from a blocked socket to SSE after two failures before any ack", async () => {

@@ -61,13 +61,7 @@ class CrossOriginIT extends StreamTestBase {
           header(r, "Access-Control-Expose-Headers").orElse("").contains("Retry-After"), path);
       r.body().close();
     }
-    var published =
-        send(
-            HttpRequest.newBuilder(http("/v2/realtime/events"))
-                .header("Origin", APP)
-                .header("Authorization", "Bearer " + TestTokens.publisher())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(event(org, "finance", 1))));
+    var published = publishFrom(APP, event(org, "finance", 1));
     assertEquals(200, published.statusCode());
     assertEquals(Optional.of(APP), header(published, "Access-Control-Allow-Origin"));
   }
@@ -95,13 +89,7 @@ class CrossOriginIT extends StreamTestBase {
     assertEquals(Optional.empty(), header(read, "Access-Control-Allow-Origin"));
     read.body().close();
 
-    var publish =
-        send(
-            HttpRequest.newBuilder(http("/v2/realtime/events"))
-                .header("Origin", FOREIGN)
-                .header("Authorization", "Bearer " + TestTokens.publisher())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(event(org, "finance", 1))));
+    var publish = publishFrom(FOREIGN, event(org, "finance", 1));
     assertEquals(403, publish.statusCode());
     publish(List.of(event(org, "finance", 2)));
     try (subscriber) {
@@ -129,6 +117,15 @@ class CrossOriginIT extends StreamTestBase {
             .header("Access-Control-Request-Method", method)
             .header("Access-Control-Request-Headers", headers)
             .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+  }
+
+  private HttpResponse<String> publishFrom(String origin, String event) {
+    return send(
+        HttpRequest.newBuilder(http("/v2/realtime/events"))
+            .header("Origin", origin)
+            .header("Authorization", "Bearer " + TestTokens.publisher())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(event)));
   }
 
   /** A GET whose body is a stream of lines, so an SSE response can be checked and closed. */
