@@ -3,10 +3,8 @@
 // the data-testid attributes in index.html.
 import { RealtimeClient, StorageCursorStore, CLOSE_CODES } from "/console/client/index.js";
 
-const SERVICES = [
-  "finance", "guest", "staff", "tasks", "properties", "users", "dashboard", "branding", "analytics",
-];
 const TRANSPORTS = ["websocket", "sse", "poll"];
+const TRANSPORT_NAMES = { websocket: "WebSocket", sse: "SSE", poll: "long-poll" };
 const MAX_ROWS = 500;
 const PAYLOAD_CHARS = 240;
 const TOKEN_TTL_S = 3600;
@@ -25,13 +23,17 @@ const room = () => String(between(1, 6) * 100 + between(1, 24));
 const shorten = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const formatMs = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 const formatCount = (n) => (typeof n === "number" ? n.toLocaleString("en-US") : "—");
+const counted = (n, noun) => `${formatCount(n)} ${noun}${n === 1 ? "" : "s"}`;
 const TIME = new Intl.DateTimeFormat("en-GB", {
   hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3, hourCycle: "h23",
 });
 const GUESTS = ["Ana Souza", "Kenji Watanabe", "Maja Lindqvist", "Omar Haddad", "Claire Dubois"];
 const STAFF = ["M. Keller", "J. Okafor", "L. Rossi", "S. Nguyen"];
 
-/** One sample event per service: [type, payload]. */
+/**
+ * The server's services (io.bellhop.events.Service), each with its sample event: [type, payload].
+ * test/console.test.ts in modules/web-client checks the keys against Service.java.
+ */
 const SAMPLES = {
   finance: ["revenue.created", () =>
     ({ amount: between(90, 480), currency: "EUR", category: pick(["room", "f&b", "spa"]) })],
@@ -45,9 +47,17 @@ const SAMPLES = {
   dashboard: ["occupancy.updated", () => ({ occupancy: between(60, 98) / 100, adrEur: between(110, 190) })],
   branding: ["theme.updated", () => ({ primaryColor: "#4f5bd5", logoVersion: between(2, 9) })],
   analytics: ["report.ready", () => ({ report: "daily-pickup", rows: between(40, 400) })],
+  reports: ["export.completed", () =>
+    ({ report: pick(["night-audit", "arrivals", "housekeeping"]), format: "pdf", pages: between(2, 40) })],
 };
+const SERVICES = Object.keys(SAMPLES);
 const ORG_WIDE = new Set(["users", "branding", "analytics"]); // samples without a propertyId
 const SAMPLE_PROPERTY = "7";
+
+/** The server's id grammar (platform Ids.GRAMMAR; test/console.test.ts checks it). */
+const ID_GRAMMAR = "[A-Za-z0-9_-]{1,64}";
+const ID = new RegExp(`^${ID_GRAMMAR}$`);
+const ID_FIELDS = { org: "Org id", user: "User", property: "Property id" };
 
 let session; // the signed-in state, undefined when signed out
 let signingIn = false;
@@ -95,6 +105,26 @@ function readForm(query) {
   };
 }
 
+/** Why the server would refuse this id field's value; undefined if it would not. */
+function idProblem(name, value) {
+  const label = ID_FIELDS[name];
+  if (!value) return name === "property" ? undefined : `${label} is required.`;
+  if (ID.test(value)) return undefined;
+  return `${label} may only contain letters, digits, "_" and "-", at most 64 of them.`;
+}
+
+/** Marks every id field the server would refuse; returns the first, with why. */
+function invalidField(form) {
+  let first;
+  for (const name of Object.keys(ID_FIELDS)) {
+    const input = form.elements[name];
+    const problem = idProblem(name, input.value.trim());
+    input.setAttribute("aria-invalid", String(Boolean(problem)));
+    if (problem && !first) first = { input, message: problem };
+  }
+  return first;
+}
+
 function showSigninError(message) {
   $("#signin-error").textContent = message ?? "";
   $("#signin-error").hidden = !message;
@@ -137,7 +167,11 @@ function tokenSource(settings, roles, propertyIds) {
 async function signIn(settings) {
   if (session || signingIn) return;
   showSigninError(null);
-  if (!settings.orgId || !settings.user) return showSigninError("Org id and user are required.");
+  const invalid = invalidField($("#signin-form"));
+  if (invalid) {
+    invalid.input.focus();
+    return showSigninError(invalid.message);
+  }
   if (settings.services.length === 0) return showSigninError("Pick at least one service.");
   const button = $('[data-testid="signin"]');
   const label = button.textContent;
@@ -176,8 +210,7 @@ function startSession(settings, staffToken) {
   window.bellhopConsole = s.hook;
   for (const service of services) client.on(service, (event) => onEvent(s, event));
   client.onHealth((h) => {
-    // Whether this connection attempt sends a cursor: the client keeps that to itself.
-    if (h.state.endsWith("connecting")) s.resuming = s.hadCursor || h.cursor !== undefined;
+    trackResume(s, h);
     renderHealth(s);
   });
   showSignedIn(s);
@@ -245,6 +278,29 @@ function serviceItem(s, service, label) {
 
 // ---- health ----
 
+/**
+ * Keeps whether the live connection was opened with a cursor. The ack's `recovered` is false both
+ * when there was nothing to resume and when the gap was lost; only this tells them apart, and the
+ * client keeps it to itself. A connect sends the tab's cursor (h.cursor) or, before the first ack,
+ * the one an earlier page of this tab stored (hadCursor). A follower's first "connecting" is its
+ * wait for a leader, not a connect; the leader's cursor reaches it as h.cursor.
+ */
+function trackResume(s, h) {
+  if (h.state.endsWith("connecting")) {
+    s.connectSendsCursor = h.cursor !== undefined || (s.hadCursor && h.role !== "follower");
+  }
+  if (h.state === "live" && s.lastState !== "live") s.liveSentCursor = Boolean(s.connectSendsCursor);
+  s.lastState = h.state;
+}
+
+/** The last connect, in words: `recovered: false` alone reads like data loss when it is not. */
+function describeResume(s, h) {
+  if (h.recovered === undefined) return { text: "—" };
+  if (h.recovered) return { text: "resumed", title: "The server replayed what was missed." };
+  if (!s.liveSentCursor) return { text: "fresh start", title: "No cursor to resume from: live from now on." };
+  return { text: "gap not replayable", tone: "warn", title: "Refetch state: the missed events are gone." };
+}
+
 function renderHealth(s) {
   const h = s.client.health;
   const f = s.view.fields;
@@ -258,7 +314,13 @@ function renderHealth(s) {
   f.reconnects.textContent = String(h.reconnects);
   f.close.textContent = f.close.title = h.lastClose ? describeClose(h.lastClose) : "—";
   f.lag.textContent = h.lagMs === undefined ? "—" : formatMs(h.lagMs);
-  f.recovered.textContent = h.recovered === undefined ? "—" : h.recovered ? "yes" : "no";
+  const resume = describeResume(s, h);
+  f.recovered.textContent = resume.text;
+  f.recovered.title = resume.title ?? "";
+  f.recovered.dataset.tone = resume.tone ?? "";
+  const failure = describeFailure(h.failure);
+  f.failure.hidden = !failure;
+  f.failure.textContent = failure ?? "";
   const notice = noticeFor(s, h);
   f.notice.hidden = !notice;
   if (!notice) return;
@@ -276,10 +338,23 @@ function noticeFor(s, h) {
     const detail = "The rollout keeps it on the legacy endpoints.";
     return { tone: "info", title: "streaming is off for this org", detail };
   }
-  // Without a cursor there was nothing to resume (a first connect, or a follower that joined late).
-  if (h.recovered !== false || !s.resuming || h.role === "follower") return undefined;
-  const title = "resume impossible — refetch state";
-  return { tone: "warn", title, detail: "The server no longer holds this cursor's events: the gap is lost." };
+  if (h.recovered !== false || !s.liveSentCursor) return undefined;
+  const title = "gap not replayable — refetch state";
+  return { tone: "warn", title, detail: "The server no longer holds the events this tab missed." };
+}
+
+const FAILURE_CAUSES = {
+  cors: "this page's origin is not allowed by the server (CORS)",
+  network: "the server cannot be reached (network)",
+  auth: "the server does not accept the token (auth)",
+  refused: "the server refuses the connection",
+};
+
+/** Why the client cannot connect (health.failure, set until it is live again), in one line. */
+function describeFailure(failure) {
+  if (!failure) return undefined;
+  const cause = FAILURE_CAUSES[failure.cause];
+  return [cause ? `Cannot connect: ${cause}` : "Cannot connect", failure.message].filter(Boolean).join(" — ");
 }
 
 function describeClose({ code, reason }) {
@@ -313,7 +388,7 @@ function buildRow(s, event) {
   fill(row, ".service", event.service);
   fill(row, ".type", event.type, event.type);
   fill(row, ".property", event.propertyId ?? "—");
-  fill(row, ".event-id", shorten(eventId, 10), eventId);
+  fill(row, ".event-id", eventId, eventId); // cut by CSS where the column is narrow
   fill(row, ".seq", String(event.seq));
   fill(row, ".payload", shorten(payload, PAYLOAD_CHARS), shorten(payload, 2000));
   s.rowText.set(row, `${event.type} ${eventId} ${payload}`.toLowerCase());
@@ -422,11 +497,15 @@ function startMetrics(s) {
 
 function renderMetrics(s, m) {
   const ms = (v) => (typeof v === "number" ? `${v.toFixed(1)} ms` : "—");
+  const by = m.activeByTransport; // absent on servers that count sockets only
+  const transports = by
+    ? ` (${TRANSPORTS.map((t) => `${formatCount(by[t] ?? 0)} ${TRANSPORT_NAMES[t]}`).join(", ")})`
+    : "";
   s.view.fields.metrics.textContent = [
-    "Server", `${formatCount(m.activeConnections)} connections`,
-    `${formatCount(m.eventsDelivered)} events delivered`,
+    "Server", `${counted(m.activeConnections, "connection")}${transports}`,
+    `${counted(m.eventsDelivered, "event")} delivered`,
     `latency p50 ${ms(m.p50LatencyMs)} · p95 ${ms(m.p95LatencyMs)} · p99 ${ms(m.p99LatencyMs)}`,
-    `${formatCount(m.slowConsumerDisconnects)} slow consumers`, `${formatCount(m.errorCount)} errors`,
+    counted(m.slowConsumerDisconnects, "slow consumer"), counted(m.errorCount, "error"),
   ].join(" · ");
 }
 

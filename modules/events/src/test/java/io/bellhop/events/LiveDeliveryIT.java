@@ -197,6 +197,7 @@ class LiveDeliveryIT extends StreamTestBase {
     for (String field :
         List.of(
             "activeConnections",
+            "activeByTransport",
             "totalConnections",
             "eventsDelivered",
             "eventsByService",

@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The SSE fallback: same frames, cursor in the event id, resume with Last-Event-ID. */
+/**
+ * The SSE fallback: same frames, cursor in the event id, resume with Last-Event-ID; its feeds and
+ * waiting long-polls count as open connections in the metrics.
+ */
 class SseIT extends StreamTestBase {
 
   /** A reader of one SSE response: each data line with the id before it. */
@@ -116,5 +119,49 @@ class SseIT extends StreamTestBase {
             "propertyId=9&access_token=" + TestTokens.withProperties(org, List.of("1")), null)) {
       assertEquals(403, wrongProperty.status());
     }
+  }
+
+  @Test
+  void openSseFeedsAndWaitingPollsCountAsActiveConnections() throws Exception {
+    // Feeds of other tests close asynchronously: start once none is counted.
+    await(WAIT, "other tests' fallbacks to close", () -> open("sse") + open("poll") == 0);
+    String org = newOrg();
+    String token = TestTokens.user(org);
+    try (Feed feed = new Feed("access_token=" + token, null)) {
+      feed.next("ack");
+      await(WAIT, "the SSE feed to count", () -> open("sse") == 1);
+
+      Map<String, Object> first =
+          StreamClient.parse(get("/v2/realtime/poll?waitMs=0", token).body());
+      String cursor = "&lastSeq=" + first.get("seq") + "&epoch=" + first.get("epoch");
+      var waiting =
+          CompletableFuture.supplyAsync(
+              () -> get("/v2/realtime/poll?waitMs=20000" + cursor, token));
+      await(WAIT, "the waiting poll to count", () -> open("poll") == 1);
+      Map<String, Object> m = metrics();
+      long sum = 0;
+      for (Object n : activeByTransport(m).values()) {
+        sum += ((Number) n).longValue();
+      }
+      assertEquals(sum, ((Number) m.get("activeConnections")).longValue(), m.toString());
+
+      publish(List.of(event(org, "finance", 1)));
+      assertEquals(200, waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
+      await(WAIT, "the answered poll to stop counting", () -> open("poll") == 0);
+    }
+    await(WAIT, "the closed feed to stop counting", () -> open("sse") == 0);
+  }
+
+  private Map<String, Object> metrics() {
+    return StreamClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> activeByTransport(Map<String, Object> metrics) {
+    return (Map<String, Object>) metrics.get("activeByTransport");
+  }
+
+  private long open(String transport) {
+    return ((Number) activeByTransport(metrics()).get(transport)).longValue();
   }
 }

@@ -7,6 +7,7 @@ import io.bellhop.events.replay.CursorRead;
 import io.bellhop.events.replay.Filter;
 import io.bellhop.events.replay.Frames;
 import io.bellhop.events.stream.OrgLanes;
+import io.bellhop.events.stream.StreamMetrics;
 import io.bellhop.events.stream.StreamNode;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.ErrorCode;
@@ -68,7 +69,7 @@ final class PollController {
       @QueryValue(defaultValue = "25000") long waitMs) {
     Principal p = FallbackRequests.subscriber(authentication);
     Filter filter = Filter.of(parseServices(services), p, propertyId);
-    ConnectionSlot slot = node.sockets().admit(p, "poll");
+    ConnectionSlot slot = node.admitFallback(p, StreamMetrics.Fallback.POLL);
     var poll =
         new Poll(
             p.orgId(),

@@ -2,6 +2,7 @@ package io.bellhop.events.http;
 
 import io.bellhop.events.LogPosition;
 import io.bellhop.events.replay.Filter;
+import io.bellhop.events.stream.StreamMetrics;
 import io.bellhop.events.stream.StreamNode;
 import io.bellhop.platform.ErrorBody;
 import io.bellhop.platform.Principal;
@@ -70,7 +71,7 @@ final class SseController {
     }
     Long from = cursorSeq;
     String fromEpoch = cursorEpoch;
-    ConnectionSlot slot = node.sockets().admit(p, "sse");
+    ConnectionSlot slot = node.admitFallback(p, StreamMetrics.Fallback.SSE);
     // Released by the feed when it stops; this covers a response that never subscribes.
     FallbackRequests.onConnectionClosed(request, slot::release);
     return Flux.create(

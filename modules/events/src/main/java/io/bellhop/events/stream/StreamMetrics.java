@@ -3,16 +3,21 @@ package io.bellhop.events.stream;
 import io.bellhop.events.Service;
 import io.bellhop.platform.ConnectionGuard;
 import io.bellhop.platform.HttpLimits;
+import io.bellhop.realtime.ConnectionSlot;
 import io.bellhop.realtime.SocketStats;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -21,16 +26,33 @@ import org.HdrHistogram.Recorder;
  * The stream's counters, exported both to Micrometer (Prometheus at {@code /prometheus}) and as the
  * JSON of {@code GET /v2/realtime/metrics}. Latency is measured from the moment the log accepted an
  * event to the moment its frame was written to the client's socket (live deliveries only; replays
- * are counted, not timed). Hot: updated per frame, lock-free.
+ * are counted, not timed). Open connections are counted on every transport: the kernel counts the
+ * sockets, this class the SSE feeds and waiting long-polls. Hot: updated per frame, lock-free.
  */
 @Singleton
 public class StreamMetrics {
+  /** The HTTP transports a stream client falls back to when WebSockets are blocked. */
+  public enum Fallback {
+    SSE,
+    POLL;
+
+    private final String tag = name().toLowerCase(Locale.ROOT);
+
+    /**
+     * The transport's name in metrics, refusals and the client's health: {@code sse}, {@code poll}.
+     */
+    public String tag() {
+      return tag;
+    }
+  }
+
   private final LongAdder eventsDelivered = new LongAdder();
   private final LongAdder compressedMessages = new LongAdder();
   private final LongAdder replayed = new LongAdder();
   private final LongAdder latencySumMicros = new LongAdder();
   private final LongAdder latencySamples = new LongAdder();
   private final Map<Service, LongAdder> byService = new EnumMap<>(Service.class);
+  private final Map<Fallback, AtomicInteger> openFallbacks = new EnumMap<>(Fallback.class);
 
   private final ConnectionGuard guard;
   private final Recorder latency = new Recorder(3_600_000_000L, 3);
@@ -51,6 +73,14 @@ public class StreamMetrics {
       FunctionCounter.builder("bellhop.stream.events.delivered", adder, LongAdder::sum)
           .tag("service", s.wireName())
           .description("events written to stream clients")
+          .register(registry);
+    }
+    for (Fallback f : Fallback.values()) {
+      AtomicInteger open = new AtomicInteger();
+      openFallbacks.put(f, open);
+      Gauge.builder("bellhop.stream.fallback.connections.open", open, AtomicInteger::get)
+          .tag("transport", f.tag())
+          .description("SSE feeds or waiting long-polls open on this node")
           .register(registry);
     }
     counter(
@@ -96,11 +126,31 @@ public class StreamMetrics {
     replayed.add(events);
   }
 
+  /**
+   * Counts a fallback connection as open while it holds {@code slot}. The returned slot releases
+   * {@code slot} and ends the count, once, however often it is released.
+   */
+  ConnectionSlot counted(Fallback transport, ConnectionSlot slot) {
+    AtomicInteger open = openFallbacks.get(transport);
+    open.incrementAndGet();
+    AtomicBoolean released = new AtomicBoolean();
+    return () -> {
+      if (released.compareAndSet(false, true)) {
+        open.decrementAndGet();
+        slot.release();
+      }
+    };
+  }
+
   /** The JSON body of {@code GET /v2/realtime/metrics}. */
   public synchronized Map<String, Object> snapshot(SocketStats sockets, long subscriptions) {
     latencyTotal.add(latency.getIntervalHistogram());
     var m = new LinkedHashMap<String, Object>();
-    m.put("activeConnections", sockets.open());
+    var active = new LinkedHashMap<String, Integer>();
+    active.put("websocket", sockets.open());
+    openFallbacks.forEach((f, n) -> active.put(f.tag(), n.get()));
+    m.put("activeConnections", active.values().stream().mapToInt(Integer::intValue).sum());
+    m.put("activeByTransport", active);
     m.put("totalConnections", sockets.total());
     m.put("eventsDelivered", eventsDelivered.sum());
     var services = new LinkedHashMap<String, Long>();

@@ -3,6 +3,8 @@ package io.bellhop.events.stream;
 import io.bellhop.events.EventLog;
 import io.bellhop.events.Tail;
 import io.bellhop.events.replay.ReplayPages;
+import io.bellhop.platform.Principal;
+import io.bellhop.realtime.ConnectionSlot;
 import io.bellhop.realtime.RealtimeSocket;
 import io.bellhop.realtime.RealtimeSockets;
 import io.bellhop.realtime.SocketSpec;
@@ -70,6 +72,16 @@ public class StreamNode {
 
   public RealtimeSockets sockets() {
     return sockets;
+  }
+
+  /**
+   * A place under the per-user and per-org caps for an SSE feed or a waiting long-poll, counted as
+   * an open connection in the metrics until it is released.
+   *
+   * @throws io.bellhop.realtime.Refusal (429 with a retry hint) when over a cap
+   */
+  public ConnectionSlot admitFallback(Principal p, StreamMetrics.Fallback transport) {
+    return metrics.counted(transport, sockets.admit(p, transport.tag()));
   }
 
   public OrgLanes fallbacks() {
