@@ -1,6 +1,7 @@
 package io.bellhop.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.events.StreamClient;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SIGTERM to a real Bellhop process: every stream session is closed with 1012 and a retry hint, and
- * the process exits within its drain bound.
+ * the process exits within its drain bound, with no stack trace in its log.
  */
 class DrainIT {
   private AppProcess app;
@@ -52,5 +53,6 @@ class DrainIT {
     }
     assertEquals(0, app.awaitExit(Duration.ofSeconds(30)));
     log.await("draining 3 realtime sockets", Duration.ofSeconds(5));
+    assertFalse(log.text().contains("\tat "), "a stack trace on shutdown:\n" + log.text());
   }
 }
