@@ -5,6 +5,8 @@ import io.bellhop.testing.TestServices;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -26,13 +28,15 @@ final class AppProcess implements AutoCloseable {
   /** Starts the node on {@code port}; {@code environment} may change the variables it gets. */
   static AppProcess start(int port, Consumer<Map<String, String>> environment) throws IOException {
     var services = TestServices.get().properties();
-    var builder =
-        new ProcessBuilder(
-                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Application.class.getName())
-            .redirectErrorStream(true);
+    var command = new ArrayList<String>();
+    command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    String logging = System.getProperty("logback.configurationFile");
+    if (logging != null) {
+      command.add("-Dlogback.configurationFile=" + logging); // logs like the test JVM
+    }
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), Application.class.getName()));
+    var builder = new ProcessBuilder(command).redirectErrorStream(true);
     var env = builder.environment();
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
     env.put("NATS_ADDRESSES", services.get("nats.default.addresses"));
