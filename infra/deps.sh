@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Bellhop needs on a Debian 12 machine, only when missing:
-#   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17, Node 18+ with npm, Chromium.
+#   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17, Node 18+ with npm, curl, Chromium.
 # Idempotent; when everything is present it only checks (no apt-get update).
 set -euo pipefail
 
@@ -104,6 +104,14 @@ if [[ -n $node_major && $node_major -ge 18 ]] && command -v npm >/dev/null 2>&1;
 else
   say "node: missing or older than 18, will install nodejs and npm"
   packages+=(nodejs npm)
+fi
+
+# curl: infra/run's readiness check and the README's demo.
+if command -v curl >/dev/null 2>&1; then
+  say "curl: present"
+else
+  say "curl: missing, will install"
+  packages+=(curl)
 fi
 
 # Debian's Chromium runs the browser end-to-end tests (playwright-core drives it; it cannot

@@ -210,11 +210,12 @@ else
     node_port=$((PORT + n - 1))
     [[ -z $(listener_pid "$node_port") ]] || die "port $node_port is busy (node $n)"
     log "starting node $n on 127.0.0.1:$node_port (same NATS and PostgreSQL)"
+    # infra/run's private copy of the jar: the build node 1 runs, safe from a rebuild meanwhile.
     # shellcheck disable=SC2086 # BELLHOP_JAVA_OPTS is a list of options
     NATS_ADDRESSES="nats://127.0.0.1:${BELLHOP_NATS_PORT:-4250}" \
       JDBC_URL="jdbc:postgresql://127.0.0.1:${BELLHOP_PG_PORT:-5450}/bellhop" JDBC_USER=postgres \
       JDBC_PASSWORD= MICRONAUT_SERVER_PORT="$node_port" \
-      java ${BELLHOP_JAVA_OPTS:-} -Dbellhop.home="$ROOT" -jar "$ROOT/app/target/bellhop-app-0.1.0-SNAPSHOT.jar" \
+      java ${BELLHOP_JAVA_OPTS:-} -Dbellhop.home="$ROOT" -jar "$ROOT/.data/run/bellhop-app.jar" \
       >"$RUN/node-$n.log" 2>&1 </dev/null &
     STARTED+=($!)
     SERVER_PIDS+=($!)

@@ -6,7 +6,7 @@
  * `stop()` (and on process exit).
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync, openSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, chownSync, openSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -108,7 +108,7 @@ export class AppNode {
       JDBC_USER: "postgres",
       ...this.options.env,
     };
-    this.process = launch("java", ["-XX:+UseSerialGC", "-Xss512k", "-jar", appJar()], this.log, env);
+    this.process = launch("java", ["-XX:+UseSerialGC", "-Xss512k", "-jar", this.stack.appJar()], this.log, env);
     await waitFor(`Bellhop on ${this.url} (log ${this.log})`, async () => {
       if (!this.process?.alive) throw new Error(`exited, see ${this.log}`);
       const res = await fetch(`${this.url}/health`);
@@ -158,7 +158,7 @@ export class AppNode {
   }
 }
 
-function appJar(): string {
+function builtJar(): string {
   if (process.env.BELLHOP_APP_JAR) return process.env.BELLHOP_APP_JAR;
   const dir = path.join(REPO, "app/target");
   const jar = existsSync(dir) ? readdirSync(dir).find((f) => /^bellhop-app-.*\.jar$/.test(f)) : undefined;
@@ -261,6 +261,20 @@ export class Stack {
   private pgData = "";
   private pgBin = "";
   private browser: Browser | undefined;
+
+  private jar = "";
+
+  /**
+   * The app jar, copied into this stack's directory on first use: a build that rewrites
+   * app/target meanwhile must not pull classes out from under running nodes (as for infra/run).
+   */
+  appJar(): string {
+    if (!this.jar) {
+      this.jar = path.join(this.dir, "bellhop-app.jar");
+      copyFileSync(builtJar(), this.jar);
+    }
+    return this.jar;
+  }
 
   static async start(): Promise<Stack> {
     const stack = new Stack();

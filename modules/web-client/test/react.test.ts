@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createElement } from "react";
+import { createElement, ReactElement } from "react";
 import TestRenderer, { act } from "react-test-renderer";
 import { RealtimeClient, SocketLike, EventEnvelope, Health } from "../src/client.js";
 import { RealtimeProvider, useRealtimeEvents, useRealtimeHealth } from "../src/react.js";
@@ -24,6 +24,23 @@ function fakeClient() {
   return { client, server, sockets };
 }
 
+/**
+ * React 19 deprecates react-test-renderer (for a DOM and @testing-library/react) and says so on
+ * every create(). These tests need no DOM, so that one notice is expected; anything else React
+ * reports still reaches the output.
+ */
+function render(element: ReactElement): TestRenderer.ReactTestRenderer {
+  const report = console.error;
+  console.error = (...args: unknown[]) => {
+    if (!String(args[0]).startsWith("react-test-renderer is deprecated")) report(...args);
+  };
+  try {
+    return TestRenderer.create(element);
+  } finally {
+    console.error = report;
+  }
+}
+
 const ev = (seq: number): EventEnvelope => ({
   eventId: "e" + seq, service: "guest", type: "checkin", orgId: "org-1", occurredAt: "", payload: {}, seq,
 });
@@ -39,7 +56,7 @@ test("RealtimeProvider starts and stops the client; the hooks deliver events and
   }
   let root: TestRenderer.ReactTestRenderer;
   await act(async () => {
-    root = TestRenderer.create(createElement(RealtimeProvider, { client }, createElement(Panel)));
+    root = render(createElement(RealtimeProvider, { client }, createElement(Panel)));
   });
   assert.equal(sockets.length, 1, "mounting the provider connected");
   await act(async () => {

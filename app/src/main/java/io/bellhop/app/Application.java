@@ -1,6 +1,7 @@
 package io.bellhop.app;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -27,7 +28,7 @@ public final class Application {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     ApplicationContext context =
-        Micronaut.build(args).properties(environmentProperties(System.getenv())).start();
+        new Launcher().args(args).properties(environmentProperties(System.getenv())).start();
     Signal.handle(new Signal("TERM"), signal -> drainThenExit(context));
   }
 
@@ -56,6 +57,24 @@ public final class Application {
             },
             "bellhop-drain");
     drainer.start();
+  }
+
+  /**
+   * Micronaut's start-up, except that a {@link StartupRefused} anywhere in the failure is printed
+   * as its one line: Micronaut would log the outermost exception's message, which repeats every
+   * nested one, and then the stack trace.
+   */
+  private static final class Launcher extends Micronaut {
+    @Override
+    protected void handleStartupException(Environment environment, Throwable failure) {
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        if (t instanceof StartupRefused refused) {
+          System.err.println("Bellhop did not start: " + refused.getMessage());
+          System.exit(1);
+        }
+      }
+      super.handleStartupException(environment, failure);
+    }
   }
 
   /** {@code BELLHOP_JWKS_URL} switches on verification of RS256/ES256 tokens against a JWKS. */

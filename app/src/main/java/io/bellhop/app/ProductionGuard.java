@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Refuses to start in the {@code prod} environment with the documented development JWT secret
  * (anyone could mint tokens for any org with it) or with a secret shorter than HS256 needs: such a
- * node would start, then refuse every token without saying why.
+ * node would start, then refuse every token without saying why. The refusal is one line on the
+ * console ({@link StartupRefused}).
  */
 @Context
 @Requires(env = "prod")
@@ -21,12 +22,12 @@ final class ProductionGuard {
   ProductionGuard(
       @Value("${micronaut.security.token.jwt.signatures.secret.generator.secret:}") String secret) {
     if (secret.isEmpty() || secret.equals(DEV_SECRET)) {
-      throw new IllegalStateException(
+      throw new StartupRefused(
           "BELLHOP_JWT_SECRET is unset or the development default; the prod environment refuses"
               + " to start with it. Set BELLHOP_JWT_SECRET to at least 32 random characters.");
     }
     if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-      throw new IllegalStateException(
+      throw new StartupRefused(
           "BELLHOP_JWT_SECRET is shorter than "
               + MIN_SECRET_BYTES
               + " bytes; HS256 would refuse every token. Set it to at least 32 random"

@@ -1,32 +1,29 @@
 package io.bellhop.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.events.StreamClient;
-import io.bellhop.testing.ProcessOutput;
-import io.bellhop.testing.TestServices;
 import io.bellhop.testing.TestTokens;
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * SIGTERM to a real Bellhop process: every stream session is closed with 1012 and a retry hint, and
- * the process exits within its drain bound.
+ * the process exits within its drain bound, with no stack trace in its log.
  */
 class DrainIT {
-  private Process app;
+  private AppProcess app;
 
   @AfterEach
   void kill() {
-    if (app != null && app.isAlive()) {
-      app.destroyForcibly();
+    if (app != null) {
+      app.close();
     }
   }
 
@@ -36,21 +33,8 @@ class DrainIT {
     try (var s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    var props = TestServices.get().properties();
-    var pb =
-        new ProcessBuilder(
-                javaBinary(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Application.class.getName())
-            .redirectErrorStream(true);
-    pb.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
-    pb.environment().put("NATS_ADDRESSES", props.get("nats.default.addresses"));
-    pb.environment().put("JDBC_URL", props.get("datasources.default.url"));
-    pb.environment().put("JDBC_USER", props.get("datasources.default.username"));
-    pb.environment().put("JDBC_PASSWORD", props.get("datasources.default.password"));
-    app = pb.start();
-    var log = new ProcessOutput(app);
+    app = AppProcess.start(port, env -> {});
+    var log = app.output();
     log.await("Server Running", Duration.ofSeconds(60));
 
     String org = "org-drain";
@@ -62,16 +46,13 @@ class DrainIT {
       c.next("ack", Duration.ofSeconds(15));
       clients.add(c);
     }
-    app.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+    app.terminate();
     for (StreamClient c : clients) {
       assertEquals(1012, c.awaitClose(Duration.ofSeconds(20)));
       assertTrue(c.closeReason.join().contains("retryMs"), c.closeReason.join());
     }
-    assertTrue(app.waitFor(30, TimeUnit.SECONDS), "process did not exit after SIGTERM");
+    assertEquals(0, app.awaitExit(Duration.ofSeconds(30)));
     log.await("draining 3 realtime sockets", Duration.ofSeconds(5));
-  }
-
-  private static String javaBinary() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    assertFalse(log.text().contains("\tat "), "a stack trace on shutdown:\n" + log.text());
   }
 }

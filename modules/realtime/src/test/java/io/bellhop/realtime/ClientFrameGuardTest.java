@@ -265,13 +265,17 @@ class ClientFrameGuardTest {
     assertEquals(List.of(CloseCode.UNSUPPORTED_DATA), owner.violations);
   }
 
+  /** Netty's own permessage-deflate decoder, with no bound on what a message inflates to. */
+  private static WebSocketExtensionDecoder nettyInflater() {
+    int unboundedAllocation = 0;
+    return new PerMessageDeflateServerExtensionHandshaker(unboundedAllocation)
+        .handshakeExtension(new WebSocketExtensionData("permessage-deflate", Map.of()))
+        .newExtensionDecoder();
+  }
+
   @Test
   void installedBehindTheFrameDecoderItTakesThePlaceOfNettysDeflateDecoder() {
-    WebSocketExtensionDecoder nettyInflater =
-        new PerMessageDeflateServerExtensionHandshaker()
-            .handshakeExtension(new WebSocketExtensionData("permessage-deflate", Map.of()))
-            .newExtensionDecoder();
-    var ch = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, LIMIT), nettyInflater);
+    var ch = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, LIMIT), nettyInflater());
     ClientFrameGuard.install(
         ch, owner, LIMIT, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
     List<ChannelHandler> handlers = new ArrayList<>();
@@ -291,11 +295,7 @@ class ClientFrameGuardTest {
     var ch = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, LIMIT));
     ClientFrameGuard.install(
         ch, owner, LIMIT, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
-    ch.pipeline()
-        .addLast(
-            new PerMessageDeflateServerExtensionHandshaker()
-                .handshakeExtension(new WebSocketExtensionData("permessage-deflate", Map.of()))
-                .newExtensionDecoder());
+    ch.pipeline().addLast(nettyInflater());
     String text = "{\"token\":\"late\"}";
     byte[] payload = new ClientDeflater().compress(text.getBytes(StandardCharsets.UTF_8));
     ch.writeInbound(Unpooled.wrappedBuffer(maskedFrame(0x80 | 0x40 | 0x1, payload)));

@@ -68,6 +68,7 @@ public final class TestServices {
   }
 
   private static TestServices startBoth() {
+    TestLogging.routeJavaUtilLogging();
     StaleServerReaper.reap();
     CompletableFuture<NatsTestServer> nats = CompletableFuture.supplyAsync(NatsTestServer::start);
     CompletableFuture<PostgresTestServer> postgres =

@@ -5,14 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.events.EventEnvelope;
+import io.bellhop.testing.TestLogging;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Relays in child JVMs: one leader per database, hand-over, and a NATS outage. */
 @Timeout(180)
 class RelayFailoverIT extends ChildRelayTestBase {
+  /**
+   * The test's own NATS connection reports the outage this class causes (closed channel, refused
+   * reconnects, and seconds later a missed heartbeat), so the mute spans the class.
+   */
+  private static TestLogging.Muted outageReports;
+
+  @BeforeAll
+  static void muteOutageReports() {
+    outageReports = TestLogging.mute("io.nats");
+  }
+
+  @AfterAll
+  static void unmute() {
+    outageReports.close();
+  }
 
   /**
    * Two relays on one database: one leads, the other stands by; when the leader is killed the other
