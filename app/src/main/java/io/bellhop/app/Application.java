@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
-import sun.misc.Signal;
 
 /**
  * Starts Bellhop: the only composition root. Backends are picked by configuration (see
@@ -29,7 +28,7 @@ public final class Application {
     SLF4JBridgeHandler.install();
     ApplicationContext context =
         new Launcher().args(args).properties(environmentProperties(System.getenv())).start();
-    Signal.handle(new Signal("TERM"), signal -> drainThenExit(context));
+    TermSignal.onTerm(() -> drainThenExit(context));
   }
 
   /**

@@ -4,6 +4,7 @@ import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,9 @@ final class AttackSuite {
   private AttackSuite() {}
 
   static int run(Args a) throws Exception {
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String stamp =
+        LocalDateTime.now(ZoneId.systemDefault())
+            .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     File out = new File(a.str("out", "bench/results/attack-" + stamp + ".json"));
     if (a.has("merge")) {
       return merge(a, out);
@@ -81,7 +84,7 @@ final class AttackSuite {
   private static void write(File out, List<Object> results, Args a) throws Exception {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("mode", "attack");
-    doc.put("timestamp", LocalDateTime.now().toString());
+    doc.put("timestamp", LocalDateTime.now(ZoneId.systemDefault()).toString());
     doc.put("cores", Runtime.getRuntime().availableProcessors());
     for (String m : a.all("meta")) {
       int eq = m.indexOf('=');
@@ -111,7 +114,8 @@ final class AttackSuite {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("attack", name);
     System.out.printf(
-        "[%s] %s: checking /health%n", LocalDateTime.now().toLocalTime().withNano(0), name);
+        "[%s] %s: checking /health%n",
+        LocalDateTime.now(ZoneId.systemDefault()).toLocalTime().withNano(0), name);
     if (!healthy(remote, 15)) {
       r.put("skipped", "server not healthy before the attack");
       return r;
@@ -191,7 +195,9 @@ final class AttackSuite {
   }
 
   private static void say(String name, String what) {
-    System.out.printf("[%s] %s: %s%n", LocalDateTime.now().toLocalTime().withNano(0), name, what);
+    System.out.printf(
+        "[%s] %s: %s%n",
+        LocalDateTime.now(ZoneId.systemDefault()).toLocalTime().withNano(0), name, what);
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {
@@ -374,7 +380,7 @@ final class AttackSuite {
   /** {@code --merge a.json,b.json}: one table and one JSON from per-attack runs (restart-each). */
   private static int merge(Args a, File out) throws Exception {
     List<Object> results = new ArrayList<>();
-    for (String f : a.str("merge", "").split(",")) {
+    for (String f : a.str("merge", "").split(",", -1)) {
       if (f.isBlank()) {
         continue;
       }

@@ -869,7 +869,6 @@ final class Attacks {
 
     private record Kind(String name, int count, int budget, boolean drip) {}
 
-    private final int type;
     private final List<Kind> kinds = new ArrayList<>();
     private final Map<String, AtomicInteger> opens = new ConcurrentHashMap<>();
     private MassSockets mass;
@@ -880,7 +879,6 @@ final class Attacks {
     private String sseToken;
 
     Mass(int type) {
-      this.type = type;
       switch (type) {
         case SLOWLORIS -> {
           kinds.add(new Kind("slow-http", 2000, 4000, true));

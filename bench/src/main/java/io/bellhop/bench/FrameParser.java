@@ -93,7 +93,7 @@ final class FrameParser {
       String name = p.currentName();
       JsonToken v = p.nextToken();
       switch (name) {
-        case "events":
+        case "events" -> {
           if (v == JsonToken.START_ARRAY) {
             while (p.nextToken() == JsonToken.START_OBJECT) {
               readObject(p, null, sink);
@@ -104,8 +104,8 @@ final class FrameParser {
           } else {
             p.skipChildren();
           }
-          break;
-        case "payload":
+        }
+        case "payload" -> {
           if (v == JsonToken.START_OBJECT) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String f = p.currentName();
@@ -121,19 +121,16 @@ final class FrameParser {
           } else {
             p.skipChildren();
           }
-          break;
-        case "orgId":
-          orgId = p.getValueAsString();
-          break;
-        case "seq":
-          seq = p.getValueAsLong(-1);
-          break;
-        default:
+        }
+        case "orgId" -> orgId = p.getValueAsString();
+        case "seq" -> seq = p.getValueAsLong(-1);
+        default -> {
           if (frame != null) {
             readControl(p, name, frame);
           } else {
             p.skipChildren();
           }
+        }
       }
     }
     if (frame != null) {

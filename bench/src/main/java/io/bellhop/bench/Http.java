@@ -32,6 +32,7 @@ final class Http {
   }
 
   /** A response; {@code body} is de-chunked, {@code complete} false when cut at the deadline. */
+  @SuppressWarnings("ArrayRecordComponent") // a result read once, never compared or kept
   record Response(int status, Head head, byte[] body, boolean complete, long micros) {
     String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
@@ -57,7 +58,7 @@ final class Http {
     }
     String text = head.toString(StandardCharsets.ISO_8859_1);
     int status = -1;
-    String[] first = text.substring(0, text.indexOf("\r\n")).split(" ");
+    String[] first = text.substring(0, text.indexOf("\r\n")).split(" ", -1);
     if (first.length >= 2) {
       try {
         status = Integer.parseInt(first[1]);
@@ -108,7 +109,7 @@ final class Http {
     } else if (chunked && !untilDeadline) {
       while (true) {
         String line = readLine(c, deadlineNanos);
-        int size = Integer.parseInt(line.split(";")[0].trim(), 16);
+        int size = Integer.parseInt(line.split(";", -1)[0].trim(), 16);
         if (size == 0) {
           readLine(c, deadlineNanos);
           break;
@@ -183,7 +184,8 @@ final class Http {
       try {
         size =
             Integer.parseInt(
-                new String(b, i, eol - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+                new String(b, i, eol - i, StandardCharsets.ISO_8859_1).split(";", -1)[0].trim(),
+                16);
       } catch (NumberFormatException e) {
         break;
       }

@@ -224,7 +224,7 @@ final class LoadGenerator {
               if (!f.isSuccess()) {
                 Throwable t = f.cause();
                 String why = t == null || t.getMessage() == null ? "cancelled" : t.getMessage();
-                c.failed("connect: " + why.split(":")[0]); // drop the address part
+                c.failed("connect: " + why.split(":", -1)[0]); // drop the address part
               }
             });
   }

@@ -67,7 +67,7 @@ final class MassSockets implements Closeable {
                   : (x == '\n' && (crlf == 1 || crlf == 3)) ? crlf + 1 : (x == '\r' ? 1 : 0);
           if (crlf == 4) {
             String line = head.toString(StandardCharsets.ISO_8859_1);
-            String[] parts = line.split(" ");
+            String[] parts = line.split(" ", -1);
             status =
                 parts.length > 1 && parts[1].matches("\\d{3}") ? Integer.parseInt(parts[1]) : 0;
             LoadStats.count(s.statuses, Integer.toString(status));

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
 
@@ -95,7 +96,7 @@ final class Plot {
 
   private static Series series(
       String label,
-      TreeMap<Double, List<Map<String, Object>>> byConns,
+      SortedMap<Double, List<Map<String, Object>>> byConns,
       java.util.function.ToDoubleFunction<Map<String, Object>> value) {
     var points = new TreeMap<Double, Double>();
     byConns.forEach(

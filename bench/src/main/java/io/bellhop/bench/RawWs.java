@@ -244,7 +244,7 @@ final class RawWs implements Closeable {
       int l7 = hdr[1] & 0x7f;
       long len = l7;
       if (l7 == 126) {
-        len = ((hdr[2] & 0xff) << 8) | (hdr[3] & 0xff);
+        len = ((hdr[2] & 0xffL) << 8) | (hdr[3] & 0xff);
       } else if (l7 == 127) {
         len = 0;
         for (int k = 0; k < 8; k++) {

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Resume cost: how long reconnecting clients take to catch up on M missed events.
@@ -52,7 +54,11 @@ final class ReplayBench {
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     if (cur.statusCode() != 200) {
-      System.err.println("cursor: HTTP " + cur.statusCode() + " " + new String(cur.body()));
+      System.err.println(
+          "cursor: HTTP "
+              + cur.statusCode()
+              + " "
+              + new String(cur.body(), StandardCharsets.UTF_8));
       return 2;
     }
     @SuppressWarnings("unchecked")
@@ -149,7 +155,7 @@ final class ReplayBench {
         .filter(s -> s.failure != null)
         .forEach(s -> failures.merge(s.failure, 1L, Long::sum));
     r.put("failures", failures);
-    r.put("badFrames", sessions.stream().mapToLong(s -> s.badFrames).sum());
+    r.put("badFrames", sessions.stream().mapToLong(s -> s.badFrames.sum()).sum());
     r.put("fewestReceived", sessions.stream().mapToLong(s -> s.tracker.distinct()).min().orElse(0));
     r.put("recovered", sessions.stream().allMatch(s -> Boolean.TRUE.equals(s.recovered)));
     r.put("handshakeToAckMs", median(sessions, s -> s.ms(s.ackAt)));
@@ -164,7 +170,7 @@ final class ReplayBench {
       lost += s.tracker.lost(s.expected);
       dup += s.tracker.duplicates();
       ooo += s.tracker.outOfOrder();
-      foreign += s.foreign;
+      foreign += s.foreign.sum();
     }
     r.put("lost", lost);
     r.put("duplicates", dup);
@@ -193,8 +199,9 @@ final class ReplayBench {
     volatile long lastAt;
     volatile Boolean recovered;
     volatile String failure;
-    volatile long foreign;
-    volatile long badFrames;
+    // Written by the connection's event loop, read by the main thread at the end.
+    final LongAdder foreign = new LongAdder();
+    final LongAdder badFrames = new LongAdder();
     private boolean settled;
 
     ReplaySession(String handshake, String org, int expected, CountDownLatch done) {
@@ -229,7 +236,7 @@ final class ReplayBench {
 
     @Override
     public void badFrame(Exception e) {
-      badFrames++;
+      badFrames.increment();
     }
 
     @Override
@@ -251,7 +258,7 @@ final class ReplayBench {
     @Override
     public void event(String orgId, long t, long n, long seq) {
       if (!org.equals(orgId)) {
-        foreign++;
+        foreign.increment();
         return;
       }
       if (firstAt == 0) {
@@ -279,8 +286,8 @@ final class ReplayBench {
       r.put("lost", tracker.lost(expected));
       r.put("duplicates", tracker.duplicates());
       r.put("outOfOrder", tracker.outOfOrder());
-      r.put("foreignOrg", foreign);
-      r.put("badFrames", badFrames);
+      r.put("foreignOrg", foreign.sum());
+      r.put("badFrames", badFrames.sum());
       return r;
     }
 

@@ -51,6 +51,6 @@ final class SequenceTracker {
 
   /** Numbers in [0, expected) never received. */
   long lost(int expected) {
-    return expected - seen.get(0, Math.max(0, expected)).cardinality();
+    return (long) expected - seen.get(0, Math.max(0, expected)).cardinality();
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
-import java.util.Date;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,8 +28,8 @@ class JwtTest {
     assertEquals("bench-1", claims.getSubject());
     assertEquals("org-1", claims.getStringClaim("orgId"));
     assertEquals(List.of("staff"), claims.getStringListClaim("roles"));
-    assertTrue(claims.getIssueTime().before(claims.getExpirationTime()));
-    assertTrue(claims.getExpirationTime().after(new Date()));
+    assertTrue(claims.getIssueTime().toInstant().isBefore(claims.getExpirationTime().toInstant()));
+    assertTrue(claims.getExpirationTime().toInstant().isAfter(Instant.now()));
 
     SignedJWT publisher = SignedJWT.parse(jwt.publisher());
     assertTrue(publisher.verify(new MACVerifier(Jwt.DEV_SECRET)));

@@ -42,6 +42,8 @@ public interface EventLog {
   @FunctionalInterface
   interface TailSink {
     /**
+     * Receives one appended event.
+     *
      * @param event the appended event, with its {@code seq}
      * @param appendedAtMicros when the log accepted it (epoch microseconds), for latency metrics
      */

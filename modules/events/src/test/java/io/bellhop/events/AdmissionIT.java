@@ -63,7 +63,9 @@ class AdmissionIT extends StreamTestBase {
       assertTrue(
           client.responseHeaders.stream()
               .anyMatch(
-                  h -> h.toLowerCase().startsWith("sec-websocket-extensions: permessage-deflate")),
+                  h ->
+                      h.toLowerCase(java.util.Locale.ROOT)
+                          .startsWith("sec-websocket-extensions: permessage-deflate")),
           String.valueOf(client.responseHeaders));
       client.sendText("{\"token\":\"" + TestTokens.user(org) + "\"}");
       client.nextTextFrameCompressed(); // the ack

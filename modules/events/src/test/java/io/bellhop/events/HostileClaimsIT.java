@@ -134,9 +134,16 @@ class HostileClaimsIT extends StreamTestBase {
       socket
           .getOutputStream()
           .write(
-              ("GET /v2/realtime/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      + "Sec-WebSocket-Version: 13\r\nOrigin: https://evil.example\r\n\r\n")
+              """
+                  GET /v2/realtime/stream HTTP/1.1\r
+                  Host: 127.0.0.1\r
+                  Upgrade: websocket\r
+                  Connection: Upgrade\r
+                  Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                  Sec-WebSocket-Version: 13\r
+                  Origin: https://evil.example\r
+                  \r
+                  """
                   .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       var in =
           new java.io.BufferedReader(

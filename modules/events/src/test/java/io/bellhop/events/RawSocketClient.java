@@ -239,6 +239,7 @@ final class RawSocketClient implements AutoCloseable {
     return out.toByteArray();
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // a frame read once, never compared or kept
   private record Frame(int opcode, boolean fin, boolean compressed, byte[] payload) {}
 
   private Frame readFrame() throws IOException {

@@ -108,7 +108,7 @@ final class RawTcpClient implements AutoCloseable {
   String readResponse(Duration timeout) throws IOException {
     String head = readUntil("\r\n\r\n", timeout);
     int length = 0;
-    for (String line : head.split("\r\n")) {
+    for (String line : head.split("\r\n", -1)) {
       if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
         length = Integer.parseInt(line.substring(15).trim());
       }

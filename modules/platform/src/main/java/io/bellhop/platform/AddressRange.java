@@ -3,8 +3,18 @@ package io.bellhop.platform;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** An address block in CIDR notation, e.g. {@code 10.0.0.0/8}, {@code fd00::/8} or one address. */
-record AddressRange(byte[] network, int prefixBits) {
+/**
+ * An address block in CIDR notation, e.g. {@code 10.0.0.0/8}, {@code fd00::/8} or one address. A
+ * class, not a record: a record's equals would compare the address array by identity.
+ */
+final class AddressRange {
+  private final byte[] network;
+  private final int prefixBits;
+
+  private AddressRange(byte[] network, int prefixBits) {
+    this.network = network;
+    this.prefixBits = prefixBits;
+  }
 
   /** Parses {@code a.b.c.d/n}, {@code ipv6/n} or a bare address (all its bits). */
   static AddressRange parse(String cidr) {

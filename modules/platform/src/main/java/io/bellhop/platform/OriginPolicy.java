@@ -27,6 +27,8 @@ public class OriginPolicy {
   }
 
   /**
+   * Whether a request from {@code origin} may proceed.
+   *
    * @param origin the request's {@code Origin} header, {@code null} when absent
    * @param host the request's {@code Host} header, used to allow the server's own origin
    */

@@ -38,6 +38,8 @@ final class SocketWriter {
   @FunctionalInterface
   interface Delivered {
     /**
+     * Called once a frame carrying {@code events} events has been written to the socket.
+     *
      * @param appendedAtMicros when the log accepted the frame's events, 0 for a replayed frame
      */
     void written(int events, long appendedAtMicros);

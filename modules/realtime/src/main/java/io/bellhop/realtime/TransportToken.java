@@ -13,6 +13,8 @@ import io.micronaut.http.HttpRequest;
 final class TransportToken {
   private TransportToken() {}
 
+  // split(",") drops trailing empty parts on purpose: "bearer," names no token and falls through.
+  @SuppressWarnings("StringSplitter")
   static String of(HttpRequest<?> request, QueryTokenReader queryTokens) {
     String protocols = request.getHeaders().get("Sec-WebSocket-Protocol");
     if (protocols != null) {

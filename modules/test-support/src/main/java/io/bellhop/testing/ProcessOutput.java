@@ -18,7 +18,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProcessOutput {
 
+  // Appended by the reader thread, read by the test's: StringBuffer's locking is needed here.
+  @SuppressWarnings("JdkObsolete")
   private final StringBuffer text = new StringBuffer();
+
   private final List<Map.Entry<String, CompletableFuture<Void>>> waiters = new ArrayList<>();
 
   /** Starts reading {@code process}'s output (stdout, with stderr if redirected into it). */

@@ -31,6 +31,8 @@ public final class TestServices {
    *
    * @throws IllegalStateException when a server cannot start; later calls fail the same way
    */
+  // The first failure is kept so later calls report its cause, wrapped in a fresh exception.
+  @SuppressWarnings("StaticAssignmentOfThrowable")
   public static synchronized TestServices get() {
     if (instance == null && failure == null) {
       try {

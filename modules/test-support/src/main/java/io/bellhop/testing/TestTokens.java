@@ -87,7 +87,7 @@ public final class TestTokens {
             .subject("user-" + org)
             .claim("orgId", org)
             .claim("roles", List.of("staff"))
-            .issueTime(new Date())
+            .issueTime(Date.from(Instant.now()))
             .expirationTime(Date.from(inAnHour()));
     edit.accept(claims);
     return serialize(JWSAlgorithm.HS256, null, claims.build(), macSigner(DEV_SECRET));
@@ -125,7 +125,7 @@ public final class TestTokens {
             .claim("name", sub)
             .claim("roles", roles)
             .claim("propertyIds", propertyIds)
-            .issueTime(new Date())
+            .issueTime(Date.from(Instant.now()))
             .expirationTime(Date.from(exp));
     if (org != null) {
       claims.claim("orgId", org);
