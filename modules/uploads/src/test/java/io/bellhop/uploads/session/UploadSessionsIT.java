@@ -51,9 +51,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The session core against real PostgreSQL and the filesystem store. "Another node" and "after a
- * crash" are new {@link UploadSessions} over the same database and directory, with a new store
- * instance: nothing survives but what is durable.
+ * The session core against real PostgreSQL and the filesystem store (and, extended by {@link
+ * UploadSessionsOnJetStreamIT}, the JetStream store). "Another node" and "after a crash" are new
+ * {@link UploadSessions} over the same database and storage, with a new store instance: nothing
+ * survives but what is durable.
  */
 @MicronautTest(startApplication = false, transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -352,12 +353,17 @@ class UploadSessionsIT extends RealServicesTest {
 
   // ------------------------------------------------------------------ helpers
 
+  /** A new instance over this test's storage: another node's, or this one's after a crash. */
+  UploadStore anotherStore() throws IOException {
+    return new FileUploadStore(DIRECTORY);
+  }
+
   private UploadSessions anotherNode(MovableClock clock) throws IOException {
-    return new UploadSessions(rows, new FileUploadStore(DIRECTORY), config, transactions, clock);
+    return new UploadSessions(rows, anotherStore(), config, transactions, clock);
   }
 
   private byte[] readComplete(String id) throws IOException {
-    try (InputStream in = new FileUploadStore(DIRECTORY).openComplete(id)) {
+    try (InputStream in = anotherStore().openComplete(id)) {
       return in.readAllBytes();
     }
   }
