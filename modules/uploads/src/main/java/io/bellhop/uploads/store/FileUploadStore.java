@@ -61,6 +61,10 @@ public final class FileUploadStore implements UploadStore {
         throw new IOException("upload " + uploadId + " is complete");
       }
       boolean created = !Files.exists(partial);
+      if (created && offset != 0) {
+        // No file for a write that is not the first: refuse without leaving an empty one behind.
+        throw new WrongOffsetException(uploadId, offset, 0);
+      }
       try (FileChannel ch =
           FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         long stored = ch.size();
