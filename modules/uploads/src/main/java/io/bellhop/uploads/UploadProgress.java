@@ -1,0 +1,21 @@
+package io.bellhop.uploads;
+
+import java.time.Instant;
+
+/**
+ * Where an upload session stands.
+ *
+ * @param offset the durable offset
+ * @param size the declared size
+ * @param state {@link UploadState#EXPIRED} as soon as {@code expiresAt} has passed, even before the
+ *     sweeper removed it
+ * @param expiresAt when an open session stops being resumable
+ */
+public record UploadProgress(
+    String uploadId, long offset, long size, UploadState state, Instant expiresAt) {
+
+  /** Whole percent of the declared size, rounded down. */
+  public int percent() {
+    return size == 0 ? 100 : (int) (offset * 100 / size);
+  }
+}
