@@ -24,6 +24,7 @@ public enum DocumentType {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "application/vnd.ms-excel"));
 
+    @SuppressWarnings("ImmutableEnumChecker") // every value is a Set.of(...), which is immutable
     private final Set<String> mimetypes;
 
     Kind(Set<String> mimetypes) {

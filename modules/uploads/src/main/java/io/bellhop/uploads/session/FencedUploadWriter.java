@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * UploadSessions}), so once a newer writer took over, nothing this one does moves the session.
  */
 final class FencedUploadWriter implements UploadWriter {
+  /** "No action registered": a sentinel, compared by identity in the compare-and-sets below. */
+  @SuppressWarnings("UnnecessaryLambda")
   private static final Runnable NOTHING = () -> {};
 
   private final UploadSessions sessions;

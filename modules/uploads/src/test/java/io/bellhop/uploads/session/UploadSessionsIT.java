@@ -194,7 +194,8 @@ class UploadSessionsIT extends RealServicesTest {
     byte[] file = bytes(CHUNK + 10, 7);
     byte[] other = Arrays.copyOf(file, file.length);
     other[0] ^= 1;
-    UploadWriter writer = uploads.open(ada, declared(file.length, sha256(other).toUpperCase()));
+    UploadWriter writer =
+        uploads.open(ada, declared(file.length, sha256(other).toUpperCase(java.util.Locale.ROOT)));
     writer.write(0, chunk(file, 0));
     writer.write(CHUNK, chunk(file, CHUNK));
 
