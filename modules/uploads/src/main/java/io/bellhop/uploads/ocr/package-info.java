@@ -1,5 +1,6 @@
 /**
- * OCR of uploaded documents: pure parsers that turn recognised lines into checked fields ({@link
+ * OCR of uploaded documents: the tesseract boundary ({@link io.bellhop.uploads.ocr.TesseractOcr})
+ * and pure parsers that turn its lines into checked fields ({@link
  * io.bellhop.uploads.ocr.DocumentParser}). Nothing here keeps a full Aadhaar number: results carry
  * its last four digits only.
  */
