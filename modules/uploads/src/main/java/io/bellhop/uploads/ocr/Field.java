@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param formatValid the value has the shape its field requires (a real date, a known code)
  * @param checksum whether a check digit covers the value and, if so, whether it holds
  * @param needsReview a person should look at it: the format or check failed, confidence is low, or
- *     a correction was made that no check digit confirms
+ *     a correction was made that no check digit confirms or that chose between a letter and a digit
  */
 public record Field(
     String value, double confidence, boolean formatValid, Checksum checksum, boolean needsReview) {
