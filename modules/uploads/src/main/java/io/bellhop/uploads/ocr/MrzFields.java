@@ -22,13 +22,12 @@ final class MrzFields {
   private MrzFields() {}
 
   /** The fields of one MRZ, how many check digits held, and what a reviewer should know. */
-  record Reading(
-      MrzLayout layout, Map<FieldName, Field> fields, List<String> reasons, int checksHeld) {}
+  record Reading(Map<FieldName, Field> fields, List<String> reasons, int checksHeld) {}
 
   /**
-   * A checked element after correction: the value, its check digit as read or corrected, how many
-   * characters were changed, and whether the check digit holds. When no correction makes it hold,
-   * the value is as read.
+   * A checked element after correction: the value, how many characters were changed (its check
+   * digit included), and whether the check digit holds. When no correction makes it hold, the value
+   * is as read.
    */
   record Resolved(String value, int corrections, boolean holds) {}
 
@@ -109,7 +108,7 @@ final class MrzFields {
     fields.put(
         FieldName.SEX,
         sex(lines.get(header.sexLine()).charAt(header.sexAt()), lineConfidence[header.sexLine()]));
-    return new Reading(layout, fields, reasons, held);
+    return new Reading(fields, reasons, held);
   }
 
   /** The composite check over the lines with every element that held in its corrected form. */

@@ -16,7 +16,13 @@ final class PositionPattern {
   }
 
   /** A token that fits the shape after {@code corrections} look-alike swaps. */
-  record Match(String value, int corrections, double confidence) {}
+  record Match(String value, int corrections, double confidence) {
+    /** Without the value: it may be a full Aadhaar number. */
+    @Override
+    public String toString() {
+      return "Match[" + value.length() + " characters, corrections=" + corrections + "]";
+    }
+  }
 
   /**
    * Every run of adjacent tokens on a line (split at anything but letters and digits) whose

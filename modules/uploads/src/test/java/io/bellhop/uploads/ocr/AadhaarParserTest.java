@@ -60,6 +60,13 @@ class AadhaarParserTest {
   }
 
   @Test
+  void evenTheInternalMatchHidesTheNumberFromToString() {
+    PositionPattern.Match match = new PositionPattern("999999999999").fit(VALID, 1.0);
+
+    assertEquals("Match[12 characters, corrections=0]", match.toString());
+  }
+
+  @Test
   void aWrongCheckDigitIsReportedInvalidAndForReview() {
     DocumentFields aadhaar = read("2341 2341 2347");
 
