@@ -63,9 +63,14 @@ final class MrzFields {
                 element.kind()));
       }
     }
+    char[][] correctedLines = correctedLines(lines, resolved);
+    LongNumber longNumber = layout == MrzLayout.TD1 ? LongNumber.find(lines.get(0)) : null;
+    if (longNumber != null) {
+      longNumber.writeInto(correctedLines[0]);
+    }
     int held = 0;
     if (layout.composite != null) {
-      if (compositeHolds(layout, lines, resolved)) {
+      if (compositeHolds(layout, lines, correctedLines)) {
         held++;
       } else {
         reasons.add("the MRZ composite check digit does not match");
@@ -108,12 +113,15 @@ final class MrzFields {
     fields.put(
         FieldName.SEX,
         sex(lines.get(header.sexLine()).charAt(header.sexAt()), lineConfidence[header.sexLine()]));
+    if (longNumber != null) {
+      held += longNumber.resolved.holds() ? 1 : 0;
+      longNumber.putFields(fields, lineConfidence[0]);
+    }
     return new Reading(fields, reasons, held);
   }
 
-  /** The composite check over the lines with every element that held in its corrected form. */
-  private static boolean compositeHolds(
-      MrzLayout layout, List<String> lines, Map<Element, Resolved> resolved) {
+  /** The lines with every element that held in its corrected form. */
+  private static char[][] correctedLines(List<String> lines, Map<Element, Resolved> resolved) {
     char[][] corrected = new char[lines.size()][];
     for (int i = 0; i < lines.size(); i++) {
       corrected[i] = lines.get(i).toCharArray();
@@ -126,12 +134,65 @@ final class MrzFields {
                 Confusions.asDigit(corrected[element.line()][element.checkAt()]);
           }
         });
+    return corrected;
+  }
+
+  private static boolean compositeHolds(MrzLayout layout, List<String> lines, char[][] corrected) {
     StringBuilder covered = new StringBuilder();
     for (Span span : layout.composite.spans()) {
       covered.append(corrected[span.line()], span.start(), span.end() - span.start());
     }
     char check = lines.get(layout.composite.line()).charAt(layout.composite.at());
     return CheckDigits.icaoHolds(covered, Confusions.asDigit(check));
+  }
+
+  /**
+   * A TD1 document number longer than nine characters (ICAO 9303-5, note j): its first nine in the
+   * number's place, a filler where its check digit would be, the rest followed by the check digit
+   * at the start of the optional data.
+   */
+  private record LongNumber(String optionalData, Resolved resolved, int extraCharacters) {
+    private static final int START = 5;
+    private static final int FILLER_AT = 14;
+    private static final int REST_AT = 15;
+
+    static LongNumber find(String line) {
+      if (line.charAt(FILLER_AT) != '<' || line.charAt(REST_AT) == '<') {
+        return null;
+      }
+      int end = line.indexOf('<', REST_AT);
+      String tail = line.substring(REST_AT, end < 0 ? line.length() : end);
+      if (tail.length() < 2) {
+        return null;
+      }
+      String number = line.substring(START, FILLER_AT) + tail.substring(0, tail.length() - 1);
+      Resolved resolved = resolve(number, tail.charAt(tail.length() - 1), Kind.ALPHANUMERIC);
+      return new LongNumber(line.substring(REST_AT + tail.length()), resolved, tail.length() - 1);
+    }
+
+    void writeInto(char[] line) {
+      if (resolved.holds()) {
+        String value = resolved.value();
+        value.getChars(0, FILLER_AT - START, line, START);
+        value.getChars(FILLER_AT - START, value.length(), line, REST_AT);
+        line[REST_AT + extraCharacters] = Confusions.asDigit(line[REST_AT + extraCharacters]);
+      }
+    }
+
+    void putFields(Map<FieldName, Field> fields, double confidence) {
+      boolean corrected = resolved.corrections() > 0;
+      Field number =
+          Field.of(
+              resolved.value(),
+              Confusions.penalised(confidence, resolved.corrections()),
+              true,
+              resolved.holds() ? Checksum.VALID : Checksum.INVALID,
+              corrected);
+      fields.put(FieldName.DOCUMENT_NUMBER, corrected ? number.forReview() : number);
+      fields.put(
+          FieldName.OPTIONAL_DATA,
+          Field.of(withoutFillers(optionalData), confidence, true, Checksum.NONE, false));
+    }
   }
 
   /**

@@ -101,6 +101,28 @@ class MrzReaderTest {
   }
 
   @Test
+  void aTd1DocumentNumberLongerThanNineCharactersContinuesInTheOptionalData() {
+    String number = "D23145890123";
+    String line1 =
+        "I<UTO" + number.substring(0, 9) + "<" + "123" + CheckDigits.icao(number) + "<AB<<<<<<<<";
+    String line2Start = "7408122F1204159UTO<<<<<<<<<<<";
+    String composite =
+        line1.substring(5)
+            + line2Start.substring(0, 7)
+            + line2Start.substring(8, 15)
+            + line2Start.substring(18, 29);
+    DocumentFields card =
+        read(DocumentType.PASSPORT, line1, line2Start + CheckDigits.icao(composite), TD1_3);
+
+    Field documentNumber = field(card, FieldName.DOCUMENT_NUMBER);
+    assertEquals(number, documentNumber.value());
+    assertEquals(Checksum.VALID, documentNumber.checksum());
+    assertEquals("AB", field(card, FieldName.OPTIONAL_DATA).value());
+    assertEquals(List.of(), card.reviewReasons());
+    assertFalse(card.needsReview());
+  }
+
+  @Test
   void theTd2SpecimenReadsWithItsCompositeCheck() {
     DocumentFields card = read(DocumentType.PASSPORT, TD2_1, TD2_2);
 
