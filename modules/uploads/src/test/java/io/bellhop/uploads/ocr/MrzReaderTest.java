@@ -156,7 +156,7 @@ class MrzReaderTest {
   }
 
   @Test
-  void theMrvBVisaSpecimenIsTellsApartFromTd2ByItsDocumentCode() {
+  void theMrvBVisaSpecimenIsToldApartFromTd2ByItsDocumentCode() {
     DocumentFields visa = read(DocumentType.VISA, MRVB_1, MRVB_2);
 
     assertEquals("MRV-B", field(visa, FieldName.MRZ_FORMAT).value());
