@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Bellhop needs on a Debian 12 machine, only when missing:
-#   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17, Node 18+ with npm, curl, Chromium.
+#   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17, Node 18+ with npm, curl, Chromium,
+#   tesseract (OCR of uploaded documents).
 # Idempotent; when everything is present it only checks (no apt-get update).
 set -euo pipefail
 
@@ -123,6 +124,14 @@ else
   packages+=(chromium)
 fi
 
+# tesseract-ocr reads uploaded ID documents (Debian 12: 5.3.0 with the eng and osd models).
+if command -v tesseract >/dev/null 2>&1; then
+  say "tesseract: present ($(tesseract --version 2>&1 | head -n 1))"
+else
+  say "tesseract: missing, will install"
+  packages+=(tesseract-ocr)
+fi
+
 if ((${#packages[@]} == 0)); then
   say "all present, nothing to do"
   exit 0
@@ -142,4 +151,5 @@ if [[ -z $major || $major -lt 17 ]] || ! has_javac; then
   die "java on PATH is ${major:-missing} after installing openjdk-17-jdk-headless; select it with: update-alternatives --config java (and javac)"
 fi
 command -v chromium >/dev/null 2>&1 || die "chromium still missing after install"
+command -v tesseract >/dev/null 2>&1 || die "tesseract still missing after install"
 say "installed: ${packages[*]} (nats-server at $nats, PostgreSQL at $pg_bin, java $major)"

@@ -43,6 +43,11 @@ public enum DocumentType {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** Passports and visas carry a machine-readable zone (ICAO 9303). */
+  public boolean hasMrz() {
+    return this == PASSPORT || this == VISA;
+  }
+
   /** The content types this document type accepts (lower case, no parameters). */
   public Set<String> mimetypes() {
     return kind.mimetypes;

@@ -1,0 +1,29 @@
+package io.bellhop.uploads.ocr;
+
+import io.bellhop.uploads.DocumentType;
+import io.bellhop.uploads.ocr.Field.Checksum;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Documents without a known layout: their text, one OCR line a line, and its mean confidence. */
+final class PlainTextParser {
+  private PlainTextParser() {}
+
+  static DocumentFields parse(DocumentType type, List<OcrLine> lines) {
+    List<String> kept = new ArrayList<>();
+    double sum = 0;
+    for (OcrLine line : lines) {
+      String text = line.text().strip().replaceAll("\\s+", " ");
+      if (!text.isEmpty()) {
+        kept.add(text);
+        sum += line.confidence();
+      }
+    }
+    if (kept.isEmpty()) {
+      return DocumentFields.nothingFound(type, "no text found");
+    }
+    Field text = Field.of(String.join("\n", kept), sum / kept.size(), true, Checksum.NONE, false);
+    return DocumentFields.of(type, Map.of(FieldName.TEXT, text), List.of());
+  }
+}
