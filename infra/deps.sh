@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Bellhop needs on a Debian 12 machine, only when missing:
 #   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17, Node 18+ with npm, curl, Chromium,
-#   tesseract (OCR of uploaded documents).
+#   tesseract and DejaVu Sans Mono (OCR of uploaded documents, and the specimens its tests render).
 # Idempotent; when everything is present it only checks (no apt-get update).
 set -euo pipefail
 
@@ -130,6 +130,14 @@ if command -v tesseract >/dev/null 2>&1; then
 else
   say "tesseract: missing, will install"
   packages+=(tesseract-ocr)
+fi
+
+# DejaVu Sans Mono: the OCR tests render their specimen documents with it.
+if [[ -r /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ]]; then
+  say "DejaVu Sans Mono: present"
+else
+  say "DejaVu Sans Mono: missing, will install"
+  packages+=(fonts-dejavu-core)
 fi
 
 if ((${#packages[@]} == 0)); then

@@ -1,7 +1,7 @@
 package io.bellhop.uploads.ocr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.uploads.DocumentType;
 import io.bellhop.uploads.ocr.Field.Checksum;
@@ -56,9 +56,14 @@ class TesseractOcrIT {
     boolean tesseract =
         Files.isExecutable(Path.of("/usr/bin/tesseract"))
             || Files.isExecutable(Path.of("/usr/local/bin/tesseract"));
-    assumeTrue(tesseract, "tesseract is not installed (apt-get install -y tesseract-ocr)");
+    // infra/deps.sh installs both: a machine without them fails here rather than skipping silently.
+    assertTrue(
+        tesseract,
+        "tesseract is not installed (infra/deps.sh, or apt-get install -y tesseract-ocr)");
     Path fontFile = FONTS.stream().filter(Files::isReadable).findFirst().orElse(null);
-    assumeTrue(fontFile != null, "no DejaVu Sans Mono or Liberation Mono");
+    assertTrue(
+        fontFile != null,
+        "no DejaVu Sans Mono or Liberation Mono (infra/deps.sh installs fonts-dejavu-core)");
     font = Font.createFont(Font.TRUETYPE_FONT, fontFile.toFile()).deriveFont(Font.PLAIN, 40f);
   }
 
