@@ -1,11 +1,10 @@
 package io.bellhop.app;
 
+import io.bellhop.testing.ChildJvm;
 import io.bellhop.testing.ProcessOutput;
 import io.bellhop.testing.TestServices;
-import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,15 +27,9 @@ final class AppProcess implements AutoCloseable {
   /** Starts the node on {@code port}; {@code environment} may change the variables it gets. */
   static AppProcess start(int port, Consumer<Map<String, String>> environment) throws IOException {
     var services = TestServices.get().properties();
-    var command = new ArrayList<String>();
-    command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    String logging = System.getProperty("logback.configurationFile");
-    if (logging != null) {
-      command.add("-Dlogback.configurationFile=" + logging); // logs like the test JVM
-    }
-    command.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), Application.class.getName()));
-    var builder = new ProcessBuilder(command).redirectErrorStream(true);
+    var builder =
+        new ProcessBuilder(ChildJvm.command(List.of(), Application.class))
+            .redirectErrorStream(true);
     var env = builder.environment();
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
     env.put("NATS_ADDRESSES", services.get("nats.default.addresses"));

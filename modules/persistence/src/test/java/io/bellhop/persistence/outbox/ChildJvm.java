@@ -1,7 +1,6 @@
 package io.bellhop.persistence.outbox;
 
 import io.bellhop.testing.ProcessOutput;
-import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,14 +19,9 @@ final class ChildJvm implements AutoCloseable {
   }
 
   static ChildJvm start(String crashAt, Map<String, String> properties) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    command.add("-Xmx256m");
-    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(RelayChild.class.getName());
-    command.add(crashAt);
+    List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+    properties.forEach((k, v) -> options.add("-D" + k + "=" + v));
+    List<String> command = io.bellhop.testing.ChildJvm.command(options, RelayChild.class, crashAt);
     return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
   }
 

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.platform.Principal;
+import io.bellhop.testing.ChildJvm;
 import io.bellhop.testing.ProcessOutput;
 import io.bellhop.testing.TestServices;
 import io.bellhop.uploads.CompletedUpload;
 import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
 import io.micronaut.context.ApplicationContext;
-import java.io.File;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -96,17 +96,10 @@ class UploadCrashIT {
   private static Process startChild(
       Map<String, String> properties, String org, String user, long size, String sha256)
       throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    command.add("-Xmx256m");
-    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(UploadCrashChild.class.getName());
-    command.add(org);
-    command.add(user);
-    command.add(Long.toString(size));
-    command.add(sha256);
+    List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+    properties.forEach((k, v) -> options.add("-D" + k + "=" + v));
+    List<String> command =
+        ChildJvm.command(options, UploadCrashChild.class, org, user, Long.toString(size), sha256);
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
