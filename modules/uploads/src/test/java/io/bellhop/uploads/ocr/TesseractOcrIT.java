@@ -32,19 +32,7 @@ class TesseractOcrIT {
       List.of(
           Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
           Path.of("/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf"));
-  static final Map<FieldName, String> SPECIMEN =
-      Map.ofEntries(
-          Map.entry(FieldName.MRZ_FORMAT, "TD3"),
-          Map.entry(FieldName.DOCUMENT_CODE, "P"),
-          Map.entry(FieldName.ISSUING_COUNTRY, "UTO"),
-          Map.entry(FieldName.SURNAME, "ERIKSSON"),
-          Map.entry(FieldName.GIVEN_NAMES, "ANNA MARIA"),
-          Map.entry(FieldName.DOCUMENT_NUMBER, "L898902C3"),
-          Map.entry(FieldName.NATIONALITY, "UTO"),
-          Map.entry(FieldName.BIRTH_DATE, "1974-08-12"),
-          Map.entry(FieldName.SEX, "F"),
-          Map.entry(FieldName.EXPIRY_DATE, "2012-04-15"),
-          Map.entry(FieldName.OPTIONAL_DATA, "ZE184226B"));
+  static final Map<FieldName, String> SPECIMEN = MrzReaderTest.TD3_FIELDS;
 
   static Font font;
 
