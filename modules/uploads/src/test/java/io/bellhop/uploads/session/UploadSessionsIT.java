@@ -19,6 +19,7 @@ import io.bellhop.uploads.UploadException;
 import io.bellhop.uploads.UploadState;
 import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
+import io.bellhop.uploads.inspect.ContentInspector;
 import io.bellhop.uploads.store.FileUploadStore;
 import io.bellhop.uploads.store.UploadStore;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -68,6 +69,7 @@ class UploadSessionsIT extends RealServicesTest {
   @Inject UploadSessionRepository rows;
   @Inject UploadsConfig config;
   @Inject TransactionOperations<Connection> transactions;
+  @Inject ContentInspector inspector;
 
   @Override
   public Map<String, String> getProperties() {
@@ -360,7 +362,7 @@ class UploadSessionsIT extends RealServicesTest {
   }
 
   private UploadSessions anotherNode(MovableClock clock) throws IOException {
-    return new UploadSessions(rows, anotherStore(), config, transactions, clock);
+    return new UploadSessions(rows, anotherStore(), config, transactions, inspector, clock);
   }
 
   private byte[] readComplete(String id) throws IOException {
@@ -394,9 +396,12 @@ class UploadSessionsIT extends RealServicesTest {
     return ByteBuffer.wrap(file, from, Math.min(CHUNK, file.length - from));
   }
 
+  /** Random bytes after a JPEG signature: the sessions sniff the type of what they store. */
   private static byte[] bytes(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+    System.arraycopy(jpeg, 0, b, 0, Math.min(n, jpeg.length));
     return b;
   }
 
