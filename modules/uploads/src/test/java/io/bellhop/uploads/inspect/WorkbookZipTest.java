@@ -1,0 +1,89 @@
+package io.bellhop.uploads.inspect;
+
+import static io.bellhop.uploads.inspect.SampleFiles.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bellhop.uploads.UploadError;
+import io.bellhop.uploads.UploadException;
+import java.io.ByteArrayInputStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class WorkbookZipTest {
+  private final WorkbookZip defaults = new WorkbookZip(new InspectConfig());
+
+  @Test
+  void aWorkbookZippedHerePasses() throws Exception {
+    defaults.check(new ByteArrayInputStream(SampleFiles.xlsx("Date", "Payee", "Amount")));
+  }
+
+  @Test
+  void aZipBombIsStoppedByItsRatioLongBeforeItIsInflated() {
+    byte[] bomb = SampleFiles.zipBomb(64 * 1024 * 1024);
+    assertTrue(bomb.length < 100 * 1024, "64 MiB of zeros deflate to " + bomb.length + " bytes");
+    assertTrue(refused(defaults, bomb).contains("ZIP bomb"));
+  }
+
+  @Test
+  void theTotalInflatedSizeIsBoundedEvenAtAnHonestRatio() {
+    byte[] text = new byte[3 * 1024 * 1024];
+    Random random = new Random(7);
+    for (int i = 0; i < text.length; i++) {
+      text[i] = (byte) ('a' + random.nextInt(26));
+    }
+    Map<String, byte[]> entries = workbookEntries();
+    entries.put("xl/worksheets/sheet1.xml", text);
+    var smallLimit = new WorkbookZip(1000, 2 * 1024 * 1024, 100);
+    assertTrue(refused(smallLimit, SampleFiles.zip(entries)).contains("inflate to more than"));
+  }
+
+  @Test
+  void tooManyEntriesAreRefused() {
+    Map<String, byte[]> entries = workbookEntries();
+    for (int i = 0; i < 20; i++) {
+      entries.put("xl/media/image" + i + ".png", new byte[1]);
+    }
+    assertTrue(
+        refused(new WorkbookZip(10, 1 << 20, 100), SampleFiles.zip(entries))
+            .contains("more than 10 entries"));
+  }
+
+  @Test
+  void aZipWithoutAWorkbookIsNotAnXlsx() {
+    Map<String, byte[]> document = new LinkedHashMap<>();
+    document.put("[Content_Types].xml", utf8("<Types/>"));
+    document.put("word/document.xml", utf8("<document/>"));
+    assertTrue(refused(defaults, SampleFiles.zip(document)).contains("xl/workbook.xml"));
+  }
+
+  @Test
+  void aTruncatedOrCorruptZipIsRefusedNotFailedAsStorage() {
+    byte[] xlsx = SampleFiles.xlsx("a", "b");
+    refused(defaults, Arrays.copyOf(xlsx, 60));
+    byte[] corrupt = xlsx.clone();
+    for (int i = 40; i < 80; i++) {
+      corrupt[i] ^= 0x5A;
+    }
+    refused(defaults, corrupt);
+  }
+
+  private static Map<String, byte[]> workbookEntries() {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("[Content_Types].xml", utf8("<Types/>"));
+    entries.put("xl/workbook.xml", utf8("<workbook/>"));
+    return entries;
+  }
+
+  private static String refused(WorkbookZip guard, byte[] zip) {
+    var e = assertThrows(UploadException.class, () -> guard.check(new ByteArrayInputStream(zip)));
+    assertEquals(UploadError.UNSUPPORTED_TYPE, e.code(), e.getMessage());
+    return e.getMessage();
+  }
+}
