@@ -40,7 +40,7 @@ final class WorkbookOle2 {
     int major = h.getShort(26) & 0xFFFF;
     int shift = h.getShort(30) & 0xFFFF;
     if (h.getShort(28) != (short) 0xFFFE
-        || !(major == 3 && shift == 9 || major == 4 && shift == 12)) {
+        || !((major == 3 && shift == 9) || (major == 4 && shift == 12))) {
       throw refused("its compound file header is not version 3 or 4");
     }
     long sectorSize = 1L << shift;
