@@ -27,9 +27,9 @@ public interface UploadWriter extends AutoCloseable {
    *     the declared size; nothing written), {@link UploadError#UNSUPPORTED_TYPE} (the file's first
    *     bytes, which these complete, are not of a type its document type accepts: nothing of these
    *     is written, the upload is failed and its bytes deleted), {@link
-   *     UploadError#UPLOAD_TAKEN_OVER}, {@link
-   *     UploadError#UPLOAD_EXPIRED}, {@link UploadError#UPLOAD_CLOSED}, {@link
-   *     UploadError#STORAGE_UNAVAILABLE} (retry from {@link #offset()})
+   *     UploadError#UPLOAD_TAKEN_OVER}, {@link UploadError#UPLOAD_EXPIRED}, {@link
+   *     UploadError#UPLOAD_CLOSED}, {@link UploadError#STORAGE_UNAVAILABLE} (retry from {@link
+   *     #offset()})
    */
   long write(long offset, ByteBuffer bytes) throws UploadException;
 
@@ -40,8 +40,8 @@ public interface UploadWriter extends AutoCloseable {
    *
    * @throws UploadException {@link UploadError#UPLOAD_INCOMPLETE}, {@link
    *     UploadError#CHECKSUM_MISMATCH}, {@link UploadError#UNSUPPORTED_TYPE}, {@link
-   *     UploadError#UPLOAD_TAKEN_OVER}, {@link
-   *     UploadError#UPLOAD_EXPIRED}, {@link UploadError#STORAGE_UNAVAILABLE}
+   *     UploadError#UPLOAD_TAKEN_OVER}, {@link UploadError#UPLOAD_EXPIRED}, {@link
+   *     UploadError#STORAGE_UNAVAILABLE}
    */
   CompletedUpload complete() throws UploadException;
 

@@ -2,7 +2,6 @@ package io.bellhop.uploads.inspect;
 
 import io.bellhop.uploads.UploadError;
 import io.bellhop.uploads.UploadException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -28,6 +27,9 @@ final class CsvRecords {
   private int line = 1;
   private int recordChars;
   private boolean started;
+  private final char[] buffer = new char[16 * 1024];
+  private int position;
+  private int limit;
 
   CsvRecords(InputStream bytes, int maxRecordChars) {
     var utf8 =
@@ -35,7 +37,7 @@ final class CsvRecords {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    this.in = new BufferedReader(new InputStreamReader(bytes, utf8), 16 * 1024);
+    this.in = new InputStreamReader(bytes, utf8);
     this.maxRecordChars = maxRecordChars;
   }
 
@@ -126,11 +128,8 @@ final class CsvRecords {
   /** Consumes the rest of a line break that started with {@code c}: the LF of a CRLF. */
   private void lineBreak(int c) throws IOException {
     line++;
-    if (c == '\r') {
-      in.mark(1);
-      if (in.read() != '\n') {
-        in.reset();
-      }
+    if (c == '\r' && peek() == '\n') {
+      position++;
     }
   }
 
@@ -147,8 +146,24 @@ final class CsvRecords {
     return raw();
   }
 
+  /** The next character without consuming it; EOF at the end. */
+  private int peek() throws IOException {
+    if (position == limit) {
+      int n = in.read(buffer, 0, buffer.length);
+      if (n <= 0) {
+        return EOF;
+      }
+      position = 0;
+      limit = n;
+    }
+    return buffer[position];
+  }
+
   private int raw() throws UploadException, IOException {
-    int c = in.read();
+    int c = peek();
+    if (c != EOF) {
+      position++;
+    }
     if (c == 0) {
       throw refused("it holds a NUL character on line " + line + " (binary, not text)");
     }
