@@ -51,7 +51,7 @@ public final class ContentInspector {
     InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), file);
     StatementSummary statement = null;
     switch (format) {
-      case XLSX -> new WorkbookZip(config).check(whole);
+      case XLSX -> statement = new WorkbookZip(config).check(whole);
       case XLS -> WorkbookOle2.check(whole, size);
       case CSV -> statement = StatementSummary.ofCsv(whole, config.getCsvMaxRecordChars());
       default -> {}

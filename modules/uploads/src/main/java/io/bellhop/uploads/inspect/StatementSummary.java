@@ -6,20 +6,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What a CSV statement holds, read in one bounded pass ({@link #ofCsv}): its size in rows, a
- * preview of its header, and the cells a spreadsheet could take for a formula (CSV injection).
- * Those are flagged, not refused: a statement may well hold {@code =} or {@code @} text, and what
- * matters is that whoever opens it in a spreadsheet is warned. Cell values other than the header's
- * are never kept.
+ * What a statement holds, read in one bounded pass ({@link #ofCsv}, {@link #ofXlsx}): its size in
+ * rows, a preview of its header, and the cells a spreadsheet could run: in a CSV those that start
+ * like a formula (CSV injection), in an XLSX those holding one. They are flagged, not refused: a
+ * statement may well hold {@code =} or {@code @} text, and what matters is that whoever opens it in
+ * a spreadsheet is warned. Cell values other than the header's are never kept.
  *
- * @param rows records after the header (blank lines not counted)
- * @param columns fields in the header record
+ * @param rows records (XLSX: rows) after the header (blank lines not counted)
+ * @param columns fields in the header record (XLSX: its last cell's column)
  * @param header the header's first {@value #HEADER_CELLS} cells, each cut to {@value #CELL_CHARS}
  *     characters
- * @param flaggedCells how many cells start like a formula
+ * @param flaggedCells how many cells start like a formula (CSV) or hold one (XLSX)
  * @param firstFlagged where the first {@value #POSITIONS} of them are
  */
 @Serdeable
@@ -63,6 +64,18 @@ public record StatementSummary(
    */
   public static StatementSummary ofCsv(InputStream in) throws UploadException, IOException {
     return ofCsv(in, DEFAULT_MAX_RECORD_CHARS);
+  }
+
+  /**
+   * Reads an XLSX statement's first sheet ({@code xl/worksheets/sheet1.xml}) from {@code in}, under
+   * the default ZIP bounds ({@link InspectConfig}). Its flagged cells are those holding a formula.
+   * Empty when the workbook has no {@code sheet1.xml}.
+   *
+   * @throws UploadException {@code UNSUPPORTED_TYPE} when the bytes are not such an XLSX
+   */
+  public static Optional<StatementSummary> ofXlsx(InputStream in)
+      throws UploadException, IOException {
+    return Optional.ofNullable(new WorkbookZip(new InspectConfig()).check(in));
   }
 
   static StatementSummary ofCsv(InputStream in, int maxRecordChars)

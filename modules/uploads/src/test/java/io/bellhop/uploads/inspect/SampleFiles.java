@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -55,12 +56,23 @@ public final class SampleFiles {
     return ascii(pdf.append("\n%%EOF\n").toString());
   }
 
-  /** A minimal XLSX, zipped here: one sheet whose first row is {@code header}. */
+  /**
+   * A minimal XLSX, zipped here: one sheet whose first row is {@code header} (shared strings, whose
+   * part comes after the sheet, as Excel writes it), then two rows, the second holding a formula.
+   */
   public static byte[] xlsx(String... header) {
-    StringBuilder row = new StringBuilder("<row r=\"1\">");
-    for (String cell : header) {
-      row.append("<c t=\"inlineStr\"><is><t>").append(cell).append("</t></is></c>");
+    StringBuilder first = new StringBuilder("<row r=\"1\">");
+    StringBuilder strings = new StringBuilder("<sst>");
+    for (int i = 0; i < header.length; i++) {
+      first.append("<c r=\"").append((char) ('A' + i)).append("1\" t=\"s\"><v>");
+      first.append(i).append("</v></c>");
+      strings.append("<si><t>").append(header[i]).append("</t></si>");
     }
+    String rows =
+        first
+            + "</row><row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\" t=\"inlineStr\"><is><t>x"
+            + "</t></is></c></row><row r=\"3\"><c r=\"A3\"><v>2</v></c><c r=\"C3\"><f>HYPERLINK("
+            + "\"http://127.0.0.1\")</f><v>0</v></c></row>";
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put(
         "[Content_Types].xml",
@@ -73,16 +85,24 @@ public final class SampleFiles {
         "xl/workbook.xml", utf8("<workbook><sheets><sheet name=\"s\"/></sheets></workbook>"));
     entries.put(
         "xl/worksheets/sheet1.xml",
-        utf8("<worksheet><sheetData>" + row + "</row></sheetData></worksheet>"));
+        utf8("<worksheet><sheetData>" + rows + "</sheetData></worksheet>"));
+    entries.put("xl/sharedStrings.xml", utf8(strings + "</sst>"));
     return zip(entries);
   }
 
-  /** An XLSX-shaped ZIP whose sheet inflates to {@code inflated} bytes of zeros. */
+  /**
+   * An XLSX-shaped ZIP whose sheet inflates to {@code inflated} bytes: an opening tag, then spaces
+   * (which XML allows there, and which deflate about a thousand to one).
+   */
   public static byte[] zipBomb(int inflated) {
+    byte[] sheet = new byte[inflated];
+    Arrays.fill(sheet, (byte) ' ');
+    byte[] open = utf8("<worksheet><sheetData>");
+    System.arraycopy(open, 0, sheet, 0, open.length);
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put("[Content_Types].xml", utf8("<Types/>"));
     entries.put("xl/workbook.xml", utf8("<workbook/>"));
-    entries.put("xl/worksheets/sheet1.xml", new byte[inflated]);
+    entries.put("xl/worksheets/sheet1.xml", sheet);
     return zip(entries);
   }
 

@@ -178,6 +178,24 @@ class UploadValidationIT extends RealServicesTest {
   }
 
   @Test
+  void anXlsxLabelledAsAnXlsCompletesAsAnXlsxWithItsFirstSheetSummarised() throws Exception {
+    Principal ada = user();
+    byte[] xlsx = SampleFiles.xlsx("Date", "Payee", "Amount");
+    UploadWriter writer =
+        uploads.open(ada, declared("march.xls", xlsx, "application/vnd.ms-excel", "statement"));
+    writer.write(0, ByteBuffer.wrap(xlsx));
+
+    CompletedUpload done = writer.complete();
+
+    assertEquals(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", done.mimetype());
+    assertEquals(
+        "{\"rows\": 2, \"header\": [\"Date\", \"Payee\", \"Amount\"], \"columns\": 3,"
+            + " \"firstFlagged\": [{\"row\": 3, \"column\": 3}], \"flaggedCells\": 1}",
+        column(done.fileId(), "statement_summary"));
+  }
+
+  @Test
   void aCsvStatementThatDoesNotParseIsRefusedAtCompletionAndDiscarded() throws Exception {
     Principal ada = user();
     byte[] csv = utf8("Date,Amount\n2024-03-01,\"12.00\n");

@@ -10,6 +10,7 @@ import io.bellhop.uploads.UploadException;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -20,14 +21,31 @@ class WorkbookZipTest {
   private final WorkbookZip defaults = new WorkbookZip(new InspectConfig());
 
   @Test
-  void aWorkbookZippedHerePasses() throws Exception {
-    defaults.check(new ByteArrayInputStream(SampleFiles.xlsx("Date", "Payee", "Amount")));
+  void aWorkbookZippedHerePassesAndItsFirstSheetIsSummarised() throws Exception {
+    StatementSummary summary =
+        defaults.check(new ByteArrayInputStream(SampleFiles.xlsx("Date", "Payee", "Amount")));
+    assertEquals(2, summary.rows());
+    assertEquals(3, summary.columns());
+    assertEquals(List.of("Date", "Payee", "Amount"), summary.header());
+    assertEquals(1, summary.flaggedCells());
+    assertEquals(List.of(new StatementSummary.Cell(3, 3)), summary.firstFlagged());
+  }
+
+  @Test
+  void aSheetThatIsNotXmlIsRefused() {
+    Map<String, byte[]> entries = workbookEntries();
+    entries.put("xl/worksheets/sheet1.xml", utf8("<worksheet><sheetData><row>"));
+    assertTrue(refused(defaults, SampleFiles.zip(entries)).contains("not well-formed XML"));
+    entries.put(
+        "xl/worksheets/sheet1.xml",
+        utf8("<!DOCTYPE w [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><worksheet>&x;</worksheet>"));
+    refused(defaults, SampleFiles.zip(entries));
   }
 
   @Test
   void aZipBombIsStoppedByItsRatioLongBeforeItIsInflated() {
     byte[] bomb = SampleFiles.zipBomb(64 * 1024 * 1024);
-    assertTrue(bomb.length < 100 * 1024, "64 MiB of zeros deflate to " + bomb.length + " bytes");
+    assertTrue(bomb.length < 100 * 1024, "64 MiB of spaces deflate to " + bomb.length + " bytes");
     assertTrue(refused(defaults, bomb).contains("ZIP bomb"));
   }
 
@@ -39,7 +57,7 @@ class WorkbookZipTest {
       text[i] = (byte) ('a' + random.nextInt(26));
     }
     Map<String, byte[]> entries = workbookEntries();
-    entries.put("xl/worksheets/sheet1.xml", text);
+    entries.put("xl/media/data.bin", text);
     var smallLimit = new WorkbookZip(1000, 2 * 1024 * 1024, 100);
     assertTrue(refused(smallLimit, SampleFiles.zip(entries)).contains("inflate to more than"));
   }
