@@ -14,8 +14,11 @@ public class InspectConfig {
   /** Most entries an XLSX (a ZIP) may hold; a real workbook has a few dozen. */
   private int zipMaxEntries = 1000;
 
-  /** Most bytes the entries of an XLSX may inflate to, all together. */
-  private long zipMaxUncompressedBytes = 1024L * 1024 * 1024;
+  /**
+   * Most bytes the entries of an XLSX may inflate to, all together: also the bound on the CPU one
+   * completion spends (the first sheet is parsed as XML at some 40 MiB/s, the rest only inflated).
+   */
+  private long zipMaxUncompressedBytes = 256L * 1024 * 1024;
 
   /** Most an XLSX entry may inflate to per compressed byte, once past {@link #ZIP_RATIO_GRACE}. */
   private int zipMaxRatio = 100;
