@@ -78,9 +78,13 @@ final class WorkbookZip {
     } catch (OverLimit e) {
       throw refused(e.getMessage());
     } catch (XMLStreamException e) {
-      OverLimit over = overLimitIn(e);
-      if (over != null) {
+      IOException reading = readingFailure(e);
+      if (reading instanceof OverLimit over) {
         throw refused(over.getMessage());
+      }
+      if (reading != null
+          && !(reading instanceof ZipException || reading instanceof EOFException)) {
+        throw reading; // the store failed under the XML reader: not the file's fault
       }
       throw refused("its sheet is not well-formed XML");
     }
@@ -90,14 +94,17 @@ final class WorkbookZip {
     return sheet == null ? null : sheet.summary(shared);
   }
 
-  private static OverLimit overLimitIn(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof OverLimit over) {
-        return over;
+  /** The I/O failure an XML reader wrapped, if that is why it stopped. */
+  private static IOException readingFailure(XMLStreamException e) {
+    for (Throwable t = e; t != null; ) {
+      if (t instanceof IOException io) {
+        return io;
       }
-      if (t instanceof XMLStreamException x && x.getNestedException() instanceof OverLimit o) {
-        return o;
+      Throwable next = t.getCause();
+      if (next == null && t instanceof XMLStreamException x) {
+        next = x.getNestedException();
       }
+      t = next == t ? null : next;
     }
     return null;
   }

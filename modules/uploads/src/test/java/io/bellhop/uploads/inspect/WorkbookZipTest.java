@@ -92,6 +92,34 @@ class WorkbookZipTest {
     refused(defaults, corrupt);
   }
 
+  @Test
+  void aStorageFailureWhileTheSheetIsReadIsAFailureToReadNotARefusal() {
+    StringBuilder rows = new StringBuilder("<worksheet><sheetData>");
+    Random random = new Random(3);
+    while (rows.length() < 1024 * 1024) {
+      rows.append("<row><c><v>").append(random.nextInt()).append("</v></c></row>");
+    }
+    Map<String, byte[]> entries = workbookEntries();
+    entries.put("xl/worksheets/sheet1.xml", utf8(rows.append("</sheetData></worksheet>") + ""));
+    byte[] zip = SampleFiles.zip(entries);
+    var failing =
+        new java.io.FilterInputStream(new ByteArrayInputStream(zip)) {
+          private int left = zip.length / 2;
+
+          @Override
+          public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (left <= 0) {
+              throw new java.io.IOException("the disk went away");
+            }
+            int n = super.read(b, off, Math.min(len, left));
+            left -= Math.max(n, 0);
+            return n;
+          }
+        };
+    var e = assertThrows(java.io.IOException.class, () -> defaults.check(failing));
+    assertEquals("the disk went away", e.getMessage());
+  }
+
   private static Map<String, byte[]> workbookEntries() {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put("[Content_Types].xml", utf8("<Types/>"));
