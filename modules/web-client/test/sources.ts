@@ -42,3 +42,17 @@ export function consoleServices(): string[] {
 export function consoleIdGrammar(): string {
   return match(read(CONSOLE), /\nconst ID_GRAMMAR = "([^"]*)";/, "the console's ID_GRAMMAR")[1];
 }
+
+/** io.bellhop.uploads.DocumentType: each wire name with the content types its kind accepts. */
+export function serverDocumentTypes(): Record<string, string[]> {
+  const java = read("modules/uploads/src/main/java/io/bellhop/uploads/DocumentType.java");
+  const kinds = new Map<string, string[]>();
+  const kindBody = match(java, /enum Kind \{([\s\S]*?);\n/, "DocumentType.Kind's constants")[1];
+  for (const m of kindBody.matchAll(/([A-Z_]+)\(\s*Set\.of\(([^)]*)\)\)/g)) {
+    kinds.set(m[1], [...m[2].matchAll(/"([^"]+)"/g)].map((s) => s[1]));
+  }
+  const types = match(java, /public enum DocumentType \{([\s\S]*?);/, "DocumentType's constants")[1];
+  const out: Record<string, string[]> = {};
+  for (const m of types.matchAll(/([A-Z_]+)\(Kind\.([A-Z_]+)\)/g)) out[m[1].toLowerCase()] = kinds.get(m[2]) ?? [];
+  return out;
+}
