@@ -78,3 +78,96 @@ export function describeUploadError(error: { code: string; message?: string }): 
   const meaning = UPLOAD_ERRORS[error.code] ?? error.message;
   return meaning ? `${error.code}: ${meaning}` : error.code;
 }
+
+/** 1.5 MB, 812 kB, 37 B (decimal units, as browsers show downloads). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)} kB`;
+  if (n < 1_000_000_000) return `${(n / 1_000_000).toFixed(1)} MB`;
+  return `${(n / 1_000_000_000).toFixed(2)} GB`;
+}
+
+function formatEta(seconds: number): string {
+  if (seconds < 1) return "under a second left";
+  if (seconds < 90) return `${Math.round(seconds)} s left`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min left`;
+  return `${(seconds / 3600).toFixed(1)} h left`;
+}
+
+/** The progress of an upload in one line, for a status text next to its progress bar. */
+export function describeProgress(s: {
+  state: string;
+  size: number;
+  acknowledged: number;
+  hashed?: number;
+  bytesPerSec?: number;
+  etaSeconds?: number;
+  reconnects: number;
+}): string {
+  const of = `${formatBytes(s.acknowledged)} of ${formatBytes(s.size)}`;
+  switch (s.state) {
+    case "idle":
+      return "No file chosen";
+    case "hashing":
+      return `Computing the checksum: ${formatBytes(s.hashed ?? 0)} of ${formatBytes(s.size)}`;
+    case "uploading": {
+      const speed = s.bytesPerSec === undefined ? [] : [`${formatBytes(Math.round(s.bytesPerSec))}/s`];
+      const eta = s.etaSeconds === undefined ? [] : [formatEta(s.etaSeconds)];
+      return [`Uploading ${of}`, ...speed, ...eta].join(" · ");
+    }
+    case "reconnecting":
+      return `Connection lost at ${of}: reconnecting (attempt ${s.reconnects})`;
+    case "paused":
+      return `Paused at ${of}`;
+    case "completing":
+      return `Sent ${formatBytes(s.size)}: the server is checking the file`;
+    case "complete":
+      return `Uploaded ${formatBytes(s.size)}`;
+    case "cancelled":
+      return "Cancelled";
+    default:
+      return `Stopped at ${of}`;
+  }
+}
+
+/** One field OCR read from a document. */
+export interface OcrField {
+  value: string;
+  /** 0..1 */
+  confidence: number;
+  valid: boolean;
+  needsReview: boolean;
+}
+
+/** `status`: `pending` until OCR ran; then the fields (name → field), when it read any. */
+export interface OcrResult {
+  status: string;
+  fields?: Record<string, OcrField>;
+}
+
+/** The event that announces a document's OCR result (service `guest`). */
+export const OCR_COMPLETED = "document.ocr.completed";
+
+/** The OCR result from an event's payload, if the event is the OCR result for this file. */
+export function ocrFromEvent(event: { type: string; payload: unknown }, fileId: string): OcrResult | undefined {
+  const p = event.payload as { fileId?: string; status?: string; fields?: OcrResult["fields"] } | null;
+  if (event.type !== OCR_COMPLETED || !p || p.fileId !== fileId) return undefined;
+  return { status: p.status ?? "complete", fields: p.fields };
+}
+
+/**
+ * `GET /v2/documents/{fileId}` (the `url` of the upload's `complete`): the document's metadata and
+ * its OCR result so far.
+ */
+export async function fetchDocumentOcr(
+  baseUrl: string,
+  url: string,
+  token: string,
+  fetchFn: (url: string, init?: RequestInit) => Promise<Response> = (u, i) => fetch(u, i),
+): Promise<OcrResult | undefined> {
+  const base = (baseUrl || (typeof location !== "undefined" ? location.origin : "")).replace(/\/$/, "");
+  const res = await fetchFn(`${base}${url}`, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+  if (!res.ok) return undefined;
+  const body = (await res.json()) as { ocr?: OcrResult };
+  return body.ocr;
+}
