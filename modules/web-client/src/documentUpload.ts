@@ -9,6 +9,7 @@ import {
   describeProgress,
   describeUploadError,
   DocumentType,
+  fieldLabel,
   fetchDocumentOcr,
   OcrField,
   OcrResult,
@@ -201,12 +202,6 @@ function FieldRow(props: { name: string; field: OcrField }) {
     h("td", null, `${Math.round(field.confidence * 100)} %`),
     h("td", null, check),
   );
-}
-
-/** documentNumber or DOCUMENT_NUMBER → "Document number". */
-export function fieldLabel(name: string): string {
-  const words = name.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function isFinal(state: string): boolean {

@@ -145,6 +145,12 @@ export interface OcrResult {
   fields?: Record<string, OcrField>;
 }
 
+/** documentNumber or DOCUMENT_NUMBER → "Document number". */
+export function fieldLabel(name: string): string {
+  const words = name.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** The event that announces a document's OCR result (service `guest`). */
 export const OCR_COMPLETED = "document.ocr.completed";
 

@@ -22,7 +22,18 @@ export type {
 } from "./upload.js";
 export { UploadResumeStore, MemoryUploadStorage } from "./uploadResume.js";
 export type { PendingUpload, UploadFingerprint, UploadStorage } from "./uploadResume.js";
-export { DOCUMENT_TYPES, UPLOAD_ERRORS, acceptFor, describeUploadError } from "./documents.js";
-export type { DocumentType } from "./documents.js";
+export {
+  DOCUMENT_TYPES,
+  OCR_COMPLETED,
+  UPLOAD_ERRORS,
+  acceptFor,
+  describeProgress,
+  describeUploadError,
+  fetchDocumentOcr,
+  fieldLabel,
+  formatBytes,
+  ocrFromEvent,
+} from "./documents.js";
+export type { DocumentType, OcrField, OcrResult } from "./documents.js";
 export { Sha256, sha256OfBlob } from "./sha256.js";
 export { SpeedMeter } from "./speed.js";

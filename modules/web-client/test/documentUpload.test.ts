@@ -4,7 +4,7 @@ import { createElement, ReactElement } from "react";
 import TestRenderer, { act } from "react-test-renderer";
 import { RealtimeClient, SocketLike } from "../src/client.js";
 import { DocumentUpload, RealtimeProvider } from "../src/react.js";
-import { fieldLabel } from "../src/documentUpload.js";
+import { fieldLabel } from "../src/documents.js";
 import { MemoryUploadStorage, UploadResumeStore } from "../src/uploadResume.js";
 import { UploadSocketLike } from "../src/upload.js";
 import { patternFile } from "./scriptedUpload.js";
