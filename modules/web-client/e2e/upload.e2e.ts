@@ -119,8 +119,11 @@ async function chooseSpecimen(page: Page, guestId: string, pauseAfterFirstAck: b
       input.dispatchEvent(new Event("change", { bubbles: true }));
       if (pause) {
         const upload = (window as any).bellhopConsole.upload.client;
-        upload.onChange((s: { acknowledged: number; state: string }) => {
-          if (s.acknowledged > 0 && s.state === "uploading") upload.pause();
+        const off = upload.onChange((s: { acknowledged: number; state: string }) => {
+          if (s.acknowledged > 0 && s.state === "uploading") {
+            off();
+            upload.pause();
+          }
         });
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
