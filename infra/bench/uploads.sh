@@ -57,7 +57,7 @@ if [[ ! -d $PEERS/node_modules ]]; then
   (cd "$PEERS" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in bench/peers"
 fi
 
-FILES=$ROOT/bench/results/upload-files
+FILES=$ROOT/bench/results/upload-files   # generated, git-ignored
 mkdir -p "$FILES"
 FILE=$FILES/noise-${SIZE_MIB}mib.png
 if [[ ! -f $FILE ]]; then
