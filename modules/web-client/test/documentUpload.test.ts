@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createElement, ReactElement } from "react";
+import { createElement } from "react";
 import TestRenderer, { act } from "react-test-renderer";
+import { render } from "./render.js";
 import { RealtimeClient, SocketLike } from "../src/client.js";
 import { DocumentUpload, RealtimeProvider } from "../src/react.js";
 import { fieldLabel } from "../src/documents.js";
@@ -11,17 +12,6 @@ import { patternFile } from "./scriptedUpload.js";
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
-function render(element: ReactElement): TestRenderer.ReactTestRenderer {
-  const report = console.error;
-  console.error = (...args: unknown[]) => {
-    if (!String(args[0]).startsWith("react-test-renderer is deprecated")) report(...args);
-  };
-  try {
-    return TestRenderer.create(element);
-  } finally {
-    console.error = report;
-  }
-}
 
 /** Upload sockets whose server side the test plays. */
 function uploadSockets() {
