@@ -248,3 +248,33 @@ test("a reload mid-upload finishes from the kept upload id, and the OCR fields a
     await context.close();
   }
 });
+
+test("a second tab that continues the upload takes it over, and the first tab stops and says so", TIMEOUT, async () => {
+  const context = await (await stack.chromium()).newContext();
+  try {
+    const org = `org-upload-${process.pid}-${++counter}`;
+    const first = await openConsole(context, org);
+    const bytes = await chooseSpecimen(first, "guest-takeover", true);
+    const paused = await pausedAndSettled(first, org, bytes.length);
+
+    // Same browser, same localStorage: the second tab finds the upload id and resumes it.
+    const second = await openConsole(context, org);
+    await chooseSpecimen(second, "guest-takeover", false);
+    const done = await waitState(second, "complete");
+    assert.equal(done.uploadId, paused.uploadId);
+    assert.equal(done.result!.sha256, sha256(bytes));
+
+    const stopped = await waitFor("the first tab to stop", async () => {
+      const s = await status(first);
+      return s.state === "failed" ? s : undefined;
+    }, 30_000);
+    assert.equal(stopped.error!.code, "UPLOAD_TAKEN_OVER");
+    assert.match(
+      (await first.textContent("[data-testid=upload-error]")) ?? "",
+      /^UPLOAD_TAKEN_OVER: another tab or device resumed this upload and continues it/,
+    );
+    assert.equal(await first.getAttribute("[data-testid=upload-error]", "role"), "alert");
+  } finally {
+    await context.close();
+  }
+});
