@@ -230,8 +230,9 @@ test("a reload mid-upload finishes from the kept upload id, and the OCR fields a
     // OCR runs after the upload; its result arrives as guest/document.ocr.completed.
     const ocr = await waitFor("the OCR result", async () => {
       const o = await page.evaluate(() => (window as any).bellhopConsole.upload.ocr);
-      return o && o.status !== "pending" ? o : undefined;
+      return o && !["pending", "running"].includes(o.status) ? o : undefined;
     }, 150_000);
+    assert.equal(ocr.status, "done", JSON.stringify(ocr));
     const values: Record<string, string> = {};
     for (const [name, field] of Object.entries(ocr.fields ?? {}) as [string, { value: string }][]) {
       values[name.replace(/_/g, "").toLowerCase()] = field.value;

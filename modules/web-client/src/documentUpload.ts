@@ -6,6 +6,7 @@
 import { createElement as h, useContext, useEffect, useRef, useState } from "react";
 import {
   acceptFor,
+  describeOcr,
   describeProgress,
   describeUploadError,
   DocumentType,
@@ -13,6 +14,7 @@ import {
   fetchDocumentOcr,
   OcrField,
   OcrResult,
+  ocrFinished,
   ocrFromEvent,
 } from "./documents.js";
 import { ClientContext } from "./reactContext.js";
@@ -65,7 +67,7 @@ export function DocumentUpload(props: DocumentUploadProps) {
   }, [result]);
   useOcr(result, props, (found) => {
     setOcr(found);
-    if (found.status !== "pending") latest.current.onOcr?.(found);
+    if (ocrFinished(found)) latest.current.onOcr?.(found);
   });
 
   const choose = (file: UploadFile | undefined) => {
@@ -148,7 +150,7 @@ function useOcr(result: UploadComplete | undefined, props: DocumentUploadProps, 
     const take = (ocr: OcrResult | undefined) => {
       if (done || !ocr) return;
       report.current(ocr);
-      if (ocr.status !== "pending") {
+      if (ocrFinished(ocr)) {
         done = true;
         clearTimeout(timer);
       }
@@ -175,11 +177,11 @@ function useOcr(result: UploadComplete | undefined, props: DocumentUploadProps, 
 function OcrPanel(props: { ocr: OcrResult | undefined }) {
   const { ocr } = props;
   const fields = Object.entries(ocr?.fields ?? {});
-  const pending = !ocr || ocr.status === "pending";
+  const pending = !ocrFinished(ocr);
   return h(
     "section",
     { className: "bellhop-upload-ocr", "aria-label": "What OCR read", "aria-busy": pending },
-    h("p", { className: "bellhop-upload-ocr-status", role: "status" }, pending ? "Reading the document…" : `OCR ${ocr.status}`),
+    h("p", { className: "bellhop-upload-ocr-status", role: "status" }, describeOcr(ocr)),
     fields.length > 0 &&
       h(
         "table",

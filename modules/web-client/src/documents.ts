@@ -139,10 +139,36 @@ export interface OcrField {
   needsReview: boolean;
 }
 
-/** `status`: `pending` until OCR ran; then the fields (name → field), when it read any. */
+/**
+ * `status`: `pending` or `running` until OCR finished; then `done` (with the fields, name →
+ * field), `failed` (with `error`) or `skipped` (no reader for the document type).
+ */
 export interface OcrResult {
   status: string;
   fields?: Record<string, OcrField>;
+  /** The weakest field's confidence. */
+  confidence?: number;
+  needsReview?: boolean;
+  /** Why it needs review, in words. */
+  reviewReasons?: string[];
+  error?: string;
+}
+
+/** Whether OCR has finished with this document (nothing more will come). */
+export function ocrFinished(ocr: OcrResult | undefined): boolean {
+  return ocr !== undefined && ocr.status !== "pending" && ocr.status !== "running";
+}
+
+/** One line on where OCR stands, e.g. "OCR done: 11 fields, 2 to review". */
+export function describeOcr(ocr: OcrResult | undefined): string {
+  if (!ocrFinished(ocr)) return "Reading the document…";
+  const fields = Object.values(ocr!.fields ?? {});
+  if (ocr!.status === "failed") return `OCR failed${ocr!.error ? `: ${ocr!.error}` : ""}`;
+  if (ocr!.status === "skipped") return "OCR skipped: nothing is read from this document type";
+  const review = fields.filter((f) => f.needsReview).length;
+  return `OCR ${ocr!.status}: ${fields.length} field${fields.length === 1 ? "" : "s"}` +
+    (review ? `, ${review} to review` : "") +
+    (ocr!.reviewReasons?.length ? ` — ${ocr!.reviewReasons.join("; ")}` : "");
 }
 
 /** documentNumber or DOCUMENT_NUMBER → "Document number". */
@@ -156,9 +182,10 @@ export const OCR_COMPLETED = "document.ocr.completed";
 
 /** The OCR result from an event's payload, if the event is the OCR result for this file. */
 export function ocrFromEvent(event: { type: string; payload: unknown }, fileId: string): OcrResult | undefined {
-  const p = event.payload as { fileId?: string; status?: string; fields?: OcrResult["fields"] } | null;
+  const p = event.payload as (Partial<OcrResult> & { fileId?: string }) | null;
   if (event.type !== OCR_COMPLETED || !p || p.fileId !== fileId) return undefined;
-  return { status: p.status ?? "complete", fields: p.fields };
+  const { fileId: _fileId, ...ocr } = p;
+  return { ...ocr, status: p.status ?? "done" };
 }
 
 /**

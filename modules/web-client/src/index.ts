@@ -27,11 +27,13 @@ export {
   OCR_COMPLETED,
   UPLOAD_ERRORS,
   acceptFor,
+  describeOcr,
   describeProgress,
   describeUploadError,
   fetchDocumentOcr,
   fieldLabel,
   formatBytes,
+  ocrFinished,
   ocrFromEvent,
 } from "./documents.js";
 export type { DocumentType, OcrField, OcrResult } from "./documents.js";

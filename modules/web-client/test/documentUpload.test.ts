@@ -110,11 +110,11 @@ test("DocumentUpload uploads the chosen file, shows progress, and the OCR fields
 
   await act(async () => {
     events[0].onmessage!({ data: JSON.stringify({ type: "ack", seq: 0, epoch: "E", recovered: true }) });
-    const payload = { fileId: "up_1", uploadId: "up_1", status: "complete", fields: PASSPORT_FIELDS };
+    const payload = { fileId: "up_1", uploadId: "up_1", status: "done", fields: PASSPORT_FIELDS, reviewReasons: ["the surname was corrected"] };
     const event = { eventId: "e1", service: "guest", type: "document.ocr.completed", orgId: "org-1", occurredAt: "", payload, seq: 1 };
     events[0].onmessage!({ data: JSON.stringify({ type: "event", service: "guest", events: [event], seq: 1 }) });
   });
-  assert.equal(text(root, "bellhop-upload-ocr-status"), "OCR complete");
+  assert.equal(text(root, "bellhop-upload-ocr-status"), "OCR done: 2 fields, 1 to review — the surname was corrected");
   const rows = root.root.findAll((n) => n.type === "tr" && n.props["data-field"] !== undefined);
   assert.deepEqual(rows.map((r) => r.props["data-field"]), ["documentNumber", "surname"]);
   assert.equal(rows[1].props["data-review"], "true");

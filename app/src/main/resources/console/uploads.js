@@ -3,8 +3,8 @@
 // event `guest`/`document.ocr.completed` for it arrives (or GET /v2/documents/{fileId} has them).
 // End-to-end tests drive it through window.bellhopConsole.upload and its data-testid attributes.
 import {
-  UploadClient, UploadResumeStore, DOCUMENT_TYPES, acceptFor, describeProgress, describeUploadError,
-  fetchDocumentOcr, fieldLabel, ocrFromEvent,
+  UploadClient, UploadResumeStore, DOCUMENT_TYPES, acceptFor, describeOcr, describeProgress,
+  describeUploadError, fetchDocumentOcr, fieldLabel, ocrFinished, ocrFromEvent,
 } from "/console/client/index.js";
 
 const DEFAULT_PROPERTY = "7";
@@ -119,7 +119,7 @@ export function uploadPanel(root, { propertyId, token, client }) {
     const take = (ocr) => {
       if (done || !ocr) return;
       renderOcr(ocr);
-      if (ocr.status !== "pending") {
+      if (ocrFinished(ocr)) {
         done = true;
         clearTimeout(timer);
       }
@@ -145,7 +145,7 @@ export function uploadPanel(root, { propertyId, token, client }) {
   function renderOcr(ocr) {
     hook.ocr = ocr;
     const fields = Object.entries(ocr.fields ?? {});
-    f.ocrStatus.textContent = ocr.status === "pending" ? "Reading the document…" : `OCR ${ocr.status}: ${fields.length} fields`;
+    f.ocrStatus.textContent = describeOcr(ocr);
     f.ocrStatus.dataset.status = ocr.status;
     f.fields.replaceChildren(...fields.map(([name, field]) => fieldRow(name, field)));
   }
