@@ -76,7 +76,7 @@ final class DocumentJson {
           if (doc.ocrError() != null && doc.ocrStatus().finished()) {
             g.writeStringField("error", doc.ocrError());
           }
-          if (doc.pages() != null) {
+          if (doc.pages() != null && doc.ocrStatus().finished()) {
             g.writeNumberField("pages", doc.pages());
           }
           if (doc.ocrFinishedAt() != null) {

@@ -1,5 +1,6 @@
 package io.bellhop.uploads.documents;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
@@ -60,9 +61,9 @@ interface DocumentRepository extends CrudRepository<DocumentRow, String> {
       String fileId,
       int attempt,
       String status,
-      String result,
-      String error,
-      Integer pages,
+      @Nullable String result,
+      @Nullable String error,
+      @Nullable Integer pages,
       Instant now);
 
   /** Leaves {@code attempt}'s job to be claimed again at {@code until}, noting why. */

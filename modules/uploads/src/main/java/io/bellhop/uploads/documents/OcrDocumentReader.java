@@ -86,7 +86,7 @@ final class OcrDocumentReader implements DocumentReader {
         Duration left = remaining(deadline);
         if (left.isZero()) {
           return Reading.failed(
-              "OCR took longer than " + config.getDocumentTimeout().toSeconds() + " s", pagesRead);
+              "OCR took longer than " + config.getDocumentTimeout().toMillis() + " ms", pagesRead);
         }
         lines.addAll(new TesseractOcr(config.getTesseract(), left, 4L << 20).read(page, type));
         pagesRead++;
