@@ -16,6 +16,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Documents and their OCR jobs in {@code uploads.documents}: recorded with the upload's completion,
@@ -31,6 +33,8 @@ import java.util.Optional;
  */
 @Singleton
 public final class DocumentJobs {
+  private static final Logger LOG = LoggerFactory.getLogger(DocumentJobs.class);
+
   /** The event type published when a document's OCR ends, whatever its status. */
   public static final String COMPLETED = "document.ocr.completed";
 
@@ -188,6 +192,7 @@ public final class DocumentJobs {
     if (rows.finish(
             row.fileId(), row.attempts(), OcrStatus.FAILED.name(), null, failed.error(), null, now)
         == 1) {
+      LOG.warn("uploads.ocr file={} failed: {}", row.fileId(), failed.error());
       outbox.add(event(row, failed, now));
     }
   }

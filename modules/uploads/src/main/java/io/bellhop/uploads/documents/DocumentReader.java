@@ -21,6 +21,8 @@ public interface DocumentReader {
   Set<DocumentType> types();
 
   /**
+   * Reads the document in {@code file}.
+   *
    * @param file the stored bytes, in a private temporary file
    * @param type the document type the uploader declared
    * @param deadline when the document's time is up

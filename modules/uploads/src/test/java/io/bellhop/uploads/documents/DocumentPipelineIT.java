@@ -426,7 +426,7 @@ class DocumentPipelineIT extends RealServicesTest {
   }
 
   private static boolean onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":", -1)) {
       if (Files.isExecutable(Path.of(dir, command))) {
         return true;
       }

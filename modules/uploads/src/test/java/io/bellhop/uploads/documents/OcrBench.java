@@ -174,7 +174,11 @@ public final class OcrBench {
   private static String tesseractVersion() {
     try {
       Process p = new ProcessBuilder("tesseract", "--version").redirectErrorStream(true).start();
-      String first = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+      String first =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .lines()
+              .findFirst()
+              .orElse("");
       p.waitFor();
       return first;
     } catch (Exception e) {

@@ -427,7 +427,6 @@ final class Specimens {
   }
 
   private static String iso(String dmy) {
-    String[] p = dmy.split("-");
-    return p[2] + "-" + p[1] + "-" + p[0];
+    return dmy.substring(6) + "-" + dmy.substring(3, 5) + "-" + dmy.substring(0, 2);
   }
 }
