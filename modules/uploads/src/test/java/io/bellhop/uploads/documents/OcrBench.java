@@ -125,6 +125,30 @@ public final class OcrBench {
     byType.forEach((k, v) -> System.out.println("  " + line(k, v)));
     byVariant.forEach((k, v) -> System.out.println("  " + line(k, v)));
     System.out.println("  " + line("all", all));
+    for (Outcome o : outcomes) {
+      o.job()
+          .specimen()
+          .expected()
+          .forEach(
+              (name, value) -> {
+                ReadField f = o.reading().fields().get(name);
+                if (f == null || !f.value().equals(value)) {
+                  System.out.printf(
+                      Locale.ROOT,
+                      "  %s/%s %s: expected %s, read %s%n",
+                      o.job().specimen().name(),
+                      o.job().variant(),
+                      name,
+                      value,
+                      f == null
+                          ? "nothing"
+                              + (o.reading().error() == null
+                                  ? ""
+                                  : " (" + o.reading().error() + ")")
+                          : f.value() + (f.needsReview() ? " (needs review)" : " (NOT flagged)"));
+                }
+              });
+    }
   }
 
   /** {fields right, expected, wrong and unflagged, missing, documents wholly right, documents}. */
