@@ -39,7 +39,10 @@ class OcrDocumentReaderTest {
     assertEquals("invalid", number.checksum());
     assertEquals(0.912, number.confidence());
     assertTrue(reading.fields().get("surname").valid());
-    assertEquals(List.of("documentNumber", "surname"), List.copyOf(reading.fields().keySet()));
+    assertEquals(
+        List.of("surname", "documentNumber"),
+        List.copyOf(reading.fields().keySet()),
+        "in the parsers' field order");
     assertTrue(reading.needsReview());
   }
 
@@ -64,8 +67,10 @@ class OcrDocumentReaderTest {
 
   @Test
   void aPdfIsToldByItsBytesNotItsName() throws Exception {
-    Path pdf = Files.write(dir.resolve("scan.jpg"), Specimens.pdf(Specimens.render(List.of("A"), 0)));
-    Path png = Files.write(dir.resolve("scan.pdf"), Specimens.png(Specimens.render(List.of("A"), 0)));
+    Path pdf =
+        Files.write(dir.resolve("scan.jpg"), Specimens.pdf(Specimens.render(List.of("A"), 0)));
+    Path png =
+        Files.write(dir.resolve("scan.pdf"), Specimens.png(Specimens.render(List.of("A"), 0)));
     assertTrue(PdfPages.isPdf(pdf));
     assertFalse(PdfPages.isPdf(png));
     assertFalse(PdfPages.isPdf(Files.write(dir.resolve("empty"), new byte[0])));
