@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bellhop.events.EventEnvelope;
 import io.bellhop.events.EventLog;
 import io.bellhop.events.Service;
-import io.bellhop.events.StreamTestBase;
 import io.bellhop.platform.Principal;
 import io.bellhop.testing.RealServicesTest;
 import io.bellhop.testing.TestTokens;
@@ -81,7 +80,7 @@ class DocumentPipelineIT extends RealServicesTest {
   @Override
   public Map<String, String> getProperties() {
     var properties = new HashMap<>(super.getProperties());
-    properties.putAll(StreamTestBase.APP_SETTINGS);
+    properties.putAll(APP_SETTINGS);
     properties.put("bellhop.uploads.storage.directory", temporaryDirectory().toString());
     properties.put("bellhop.uploads.ocr.workers", "1");
     properties.put("bellhop.uploads.ocr.poll-interval", "200ms");
