@@ -34,7 +34,8 @@ public enum UploadCloseCode implements WireCloseCode {
         case UPLOAD_TAKEN_OVER -> UPLOAD_TAKEN_OVER;
         case SIZE_EXCEEDED, UNSUPPORTED_TYPE, CHECKSUM_MISMATCH -> UPLOAD_REJECTED;
         case UPLOAD_INCOMPLETE -> UPLOAD_OUT_OF_ORDER;
-        case UPLOAD_EXPIRED, UPLOAD_NOT_FOUND, UPLOAD_CLOSED -> UPLOAD_GONE;
+        // DOCUMENT_NOT_FOUND is an HTTP answer only; a socket would have nothing to resume.
+        case UPLOAD_EXPIRED, UPLOAD_NOT_FOUND, UPLOAD_CLOSED, DOCUMENT_NOT_FOUND -> UPLOAD_GONE;
       };
     }
     if (error == ErrorCode.FORBIDDEN) {

@@ -10,6 +10,8 @@ import io.bellhop.uploads.UploadProgress;
 import io.bellhop.uploads.UploadState;
 import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
+import io.bellhop.uploads.documents.DocumentJobs;
+import io.bellhop.uploads.documents.NewDocument;
 import io.bellhop.uploads.store.UploadStore;
 import io.bellhop.uploads.store.WrongOffsetException;
 import io.micronaut.transaction.TransactionOperations;
@@ -61,6 +63,7 @@ final class UploadSessions implements Uploads {
   private final TransactionOperations<Connection> transactions;
   private final Clock clock;
   private final OpenRules rules;
+  private final DocumentJobs documents;
   private final Map<String, FencedUploadWriter> writersHere = new ConcurrentHashMap<>();
 
   @Inject
@@ -68,8 +71,9 @@ final class UploadSessions implements Uploads {
       UploadSessionRepository rows,
       UploadStore store,
       UploadsConfig config,
-      TransactionOperations<Connection> transactions) {
-    this(rows, store, config, transactions, Clock.systemUTC());
+      TransactionOperations<Connection> transactions,
+      DocumentJobs documents) {
+    this(rows, store, config, transactions, documents, Clock.systemUTC());
   }
 
   UploadSessions(
@@ -77,8 +81,10 @@ final class UploadSessions implements Uploads {
       UploadStore store,
       UploadsConfig config,
       TransactionOperations<Connection> transactions,
+      DocumentJobs documents,
       Clock clock) {
     this.rows = rows;
+    this.documents = documents;
     this.store = store;
     this.config = config;
     this.transactions = transactions;
@@ -160,6 +166,7 @@ final class UploadSessions implements Uploads {
     inTransaction(
         () -> {
           owned(principal, rows.lockById(uploadId).orElse(null));
+          documents.deleted(uploadId);
           return rows.markDeleted(uploadId, now());
         });
     fenceHere(uploadId, UploadError.UPLOAD_CLOSED);
@@ -218,9 +225,27 @@ final class UploadSessions implements Uploads {
     } catch (IOException e) {
       throw unavailable(e);
     }
-    if (rows.markComplete(id, writer.generation(), session.declaredSize(), sha256, now()) != 1) {
-      throw fenced(writer, rows.findById(id).orElse(null));
-    }
+    // The document and its OCR job commit with the completion, or neither does (decision 126).
+    inTransaction(
+        () -> {
+          if (rows.markComplete(id, writer.generation(), session.declaredSize(), sha256, now())
+              != 1) {
+            throw fenced(writer, rows.findById(id).orElse(null));
+          }
+          documents.created(
+              new NewDocument(
+                  id,
+                  session.orgId(),
+                  session.userId(),
+                  session.guestId(),
+                  session.propertyId(),
+                  session.documentType(),
+                  session.filename(),
+                  session.mimetype(),
+                  session.declaredSize(),
+                  sha256));
+          return null;
+        });
     writersHere.remove(id, writer);
     return new CompletedUpload(id, sha256, session.declaredSize(), session.mimetype());
   }

@@ -19,6 +19,7 @@ import io.bellhop.uploads.UploadException;
 import io.bellhop.uploads.UploadState;
 import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
+import io.bellhop.uploads.documents.DocumentJobs;
 import io.bellhop.uploads.store.FileUploadStore;
 import io.bellhop.uploads.store.UploadStore;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -68,12 +69,14 @@ class UploadSessionsIT extends RealServicesTest {
   @Inject UploadSessionRepository rows;
   @Inject UploadsConfig config;
   @Inject TransactionOperations<Connection> transactions;
+  @Inject DocumentJobs documents;
 
   @Override
   public Map<String, String> getProperties() {
     var properties = new HashMap<>(super.getProperties());
     properties.put("bellhop.uploads.storage.directory", DIRECTORY.toString());
     properties.put("bellhop.outbox.relay-enabled", "false");
+    properties.put("bellhop.uploads.ocr.enabled", "false");
     return properties;
   }
 
@@ -360,7 +363,7 @@ class UploadSessionsIT extends RealServicesTest {
   }
 
   private UploadSessions anotherNode(MovableClock clock) throws IOException {
-    return new UploadSessions(rows, anotherStore(), config, transactions, clock);
+    return new UploadSessions(rows, anotherStore(), config, transactions, documents, clock);
   }
 
   private byte[] readComplete(String id) throws IOException {
