@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Bellhop needs on a Debian 12 machine, only when missing:
 #   nats-server (JetStream), PostgreSQL server binaries, a JDK >= 17, Node 18+ with npm, curl, Chromium,
-#   tesseract and DejaVu Sans Mono (OCR of uploaded documents, and the specimens its tests render).
+#   tesseract, poppler's pdftoppm and DejaVu Sans Mono (OCR of uploaded documents and PDF scans, and
+#   the specimens its tests render).
 # Idempotent; when everything is present it only checks (no apt-get update).
 set -euo pipefail
 
@@ -132,6 +133,14 @@ else
   packages+=(tesseract-ocr)
 fi
 
+# poppler-utils' pdftoppm renders the pages of uploaded PDFs for tesseract, which cannot read PDF.
+if command -v pdftoppm >/dev/null 2>&1; then
+  say "pdftoppm: present ($(pdftoppm -v 2>&1 | head -n 1))"
+else
+  say "pdftoppm: missing, will install"
+  packages+=(poppler-utils)
+fi
+
 # DejaVu Sans Mono: the OCR tests render their specimen documents with it.
 if [[ -r /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ]]; then
   say "DejaVu Sans Mono: present"
@@ -160,4 +169,5 @@ if [[ -z $major || $major -lt 17 ]] || ! has_javac; then
 fi
 command -v chromium >/dev/null 2>&1 || die "chromium still missing after install"
 command -v tesseract >/dev/null 2>&1 || die "tesseract still missing after install"
+command -v pdftoppm >/dev/null 2>&1 || die "pdftoppm still missing after install"
 say "installed: ${packages[*]} (nats-server at $nats, PostgreSQL at $pg_bin, java $major)"

@@ -165,7 +165,7 @@ async function layoutProblems(page: Page): Promise<string[]> {
 
     const parts = [
       ".topbar .brand", "#session-info", "#publish-status", ".topbar button",
-      "form label", "form input", "form button", ".error",
+      "form label", "form input", "form select", "form button", ".error", ".uploads summary",
       ".health dt", ".health dd", ".notice", ".failure", ".metrics",
       ".service-item", ".toolbar > *", ".row.head > *", ".feed .row > *",
     ];
@@ -392,6 +392,9 @@ test("the console fits 1280, 768 and 390 px wide, signed out and signed in", TIM
     }
     await waitText(page, "metrics", "delivered");
     await checkLayout(page, "console");
+    await page.click("[data-testid=uploads-toggle]");
+    await checkLayout(page, "console-uploads");
+    await page.click("[data-testid=uploads-toggle]");
     if (process.env.BELLHOP_README_SCREENSHOT === "1") {
       copyFileSync(path.join(ARTIFACTS, "console-1280.png"), README_SCREENSHOT);
     }

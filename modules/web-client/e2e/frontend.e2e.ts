@@ -105,6 +105,41 @@ for (const transport of ["websocket", "sse", "poll"] as const) {
   });
 }
 
+test("the React app uploads a document with <DocumentUpload> to the node on the other origin", TIMEOUT, async () => {
+  const context = await (await stack.chromium()).newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${allowed.origin}/?bellhop=${node.url}&org=org-frontend-upload-${process.pid}`);
+    const size = await page.evaluate(async () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = 600;
+      canvas.height = 200;
+      const g = canvas.getContext("2d")!;
+      g.fillStyle = "#fff";
+      g.fillRect(0, 0, 600, 200);
+      g.fillStyle = "#000";
+      g.font = "32px monospace";
+      g.fillText("PASSPORT", 40, 100);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), "image/png"));
+      const file = new File([blob], "scan.png", { type: "image/png", lastModified: 1 });
+      const input = document.querySelector<HTMLInputElement>(".bellhop-upload input[type=file]")!;
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      input.files = transfer.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      return file.size;
+    });
+    await page.locator(".bellhop-upload[data-state=complete]").waitFor({ timeout: 60_000 });
+    assert.match(await page.innerText(".bellhop-upload-status"), /^Uploaded /);
+    assert.equal(await page.getAttribute(".bellhop-upload progress", "value"), "100");
+    assert.ok(size > 0);
+    assert.equal(await page.getAttribute(".bellhop-upload input[type=file]", "accept"),
+      "image/jpeg,.jpg,.jpeg,image/png,.png,image/webp,.webp,application/pdf,.pdf");
+  } finally {
+    await context.close();
+  }
+});
+
 test("the same app on an origin that is not on the list is refused, and says it is CORS", TIMEOUT, async () => {
   const context = await (await stack.chromium()).newContext();
   try {

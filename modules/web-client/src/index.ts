@@ -10,3 +10,32 @@ export { StorageCursorStore, MemoryCursorStore } from "./cursorStore.js";
 export type { Cursor, CursorStore } from "./cursorStore.js";
 export { DEFAULT_TAB_TIMING } from "./tabs.js";
 export type { TabTiming, LockManagerLike, ChannelLike } from "./tabs.js";
+export { UploadClient } from "./upload.js";
+export type {
+  UploadComplete,
+  UploadError,
+  UploadFile,
+  UploadOptions,
+  UploadSocketLike,
+  UploadState,
+  UploadStatus,
+} from "./upload.js";
+export { UploadResumeStore, MemoryUploadStorage } from "./uploadResume.js";
+export type { PendingUpload, UploadFingerprint, UploadStorage } from "./uploadResume.js";
+export {
+  DOCUMENT_TYPES,
+  OCR_COMPLETED,
+  UPLOAD_ERRORS,
+  acceptFor,
+  describeOcr,
+  describeProgress,
+  describeUploadError,
+  fetchDocumentOcr,
+  fieldLabel,
+  formatBytes,
+  ocrFinished,
+  ocrFromEvent,
+} from "./documents.js";
+export type { DocumentType, OcrField, OcrResult } from "./documents.js";
+export { Sha256, sha256OfBlob } from "./sha256.js";
+export { SpeedMeter } from "./speed.js";

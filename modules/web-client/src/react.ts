@@ -2,10 +2,12 @@
  * Thin React bindings (`@bellhop/web-client/react`): React is a peer dependency of this entry
  * point only; the core client has no runtime dependencies.
  */
-import { createContext, createElement, ReactNode, useContext, useEffect, useRef, useState } from "react";
+import { createElement, ReactNode, useContext, useEffect, useRef, useState } from "react";
 import type { EventEnvelope, Health, RealtimeClient } from "./client.js";
+import { ClientContext } from "./reactContext.js";
 
-const ClientContext = createContext<RealtimeClient | null>(null);
+export { DocumentUpload } from "./documentUpload.js";
+export type { DocumentUploadProps } from "./documentUpload.js";
 
 /** Starts the client while mounted and stops it on unmount; its children can use the hooks. */
 export function RealtimeProvider(props: { client: RealtimeClient; children?: ReactNode }) {

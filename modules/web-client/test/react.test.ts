@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createElement, ReactElement } from "react";
+import { createElement } from "react";
 import TestRenderer, { act } from "react-test-renderer";
+import { render } from "./render.js";
 import { RealtimeClient, SocketLike, EventEnvelope, Health } from "../src/client.js";
 import { RealtimeProvider, useRealtimeEvents, useRealtimeHealth } from "../src/react.js";
 
@@ -24,22 +25,6 @@ function fakeClient() {
   return { client, server, sockets };
 }
 
-/**
- * React 19 deprecates react-test-renderer (for a DOM and @testing-library/react) and says so on
- * every create(). These tests need no DOM, so that one notice is expected; anything else React
- * reports still reaches the output.
- */
-function render(element: ReactElement): TestRenderer.ReactTestRenderer {
-  const report = console.error;
-  console.error = (...args: unknown[]) => {
-    if (!String(args[0]).startsWith("react-test-renderer is deprecated")) report(...args);
-  };
-  try {
-    return TestRenderer.create(element);
-  } finally {
-    console.error = report;
-  }
-}
 
 const ev = (seq: number): EventEnvelope => ({
   eventId: "e" + seq, service: "guest", type: "checkin", orgId: "org-1", occurredAt: "", payload: {}, seq,

@@ -42,3 +42,30 @@ export function consoleServices(): string[] {
 export function consoleIdGrammar(): string {
   return match(read(CONSOLE), /\nconst ID_GRAMMAR = "([^"]*)";/, "the console's ID_GRAMMAR")[1];
 }
+
+/** io.bellhop.uploads.DocumentType: each wire name with the content types its kind accepts. */
+export function serverDocumentTypes(): Record<string, string[]> {
+  const java = read("modules/uploads/src/main/java/io/bellhop/uploads/DocumentType.java");
+  const kinds = new Map<string, string[]>();
+  const kindBody = match(java, /enum Kind \{([\s\S]*?);\n/, "DocumentType.Kind's constants")[1];
+  for (const m of kindBody.matchAll(/([A-Z_]+)\(\s*Set\.of\(([^)]*)\)\)/g)) {
+    kinds.set(m[1], [...m[2].matchAll(/"([^"]+)"/g)].map((s) => s[1]));
+  }
+  const types = match(java, /public enum DocumentType \{([\s\S]*?);/, "DocumentType's constants")[1];
+  const out: Record<string, string[]> = {};
+  for (const m of types.matchAll(/([A-Z_]+)\(Kind\.([A-Z_]+)\)/g)) out[m[1].toLowerCase()] = kinds.get(m[2]) ?? [];
+  return out;
+}
+
+/**
+ * The ICAO 9303 TD3 specimen the OCR tests use (MrzReaderTest.java): its two MRZ lines and the
+ * fields a reader must return, keyed by FieldName (e.g. DOCUMENT_NUMBER).
+ */
+export function td3Specimen(): { lines: [string, string]; fields: Record<string, string> } {
+  const java = read("modules/uploads/src/test/java/io/bellhop/uploads/ocr/MrzReaderTest.java");
+  const line = (name: string) => match(java, new RegExp(`${name} = "([^"]+)";`), `MrzReaderTest.${name}`)[1];
+  const block = match(java, /TD3_FIELDS =[\s\S]*?Map\.ofEntries\(([\s\S]*?)\);/, "MrzReaderTest.TD3_FIELDS")[1];
+  const fields: Record<string, string> = {};
+  for (const m of block.matchAll(/FieldName\.([A-Z_]+), "([^"]*)"/g)) fields[m[1]] = m[2];
+  return { lines: [line("TD3_1"), line("TD3_2")], fields };
+}

@@ -2,6 +2,7 @@
 // health and the events it delivers. End-to-end tests drive it through window.bellhopConsole and
 // the data-testid attributes in index.html.
 import { RealtimeClient, StorageCursorStore, CLOSE_CODES } from "/console/client/index.js";
+import { uploadPanel } from "/console/uploads.js";
 
 const TRANSPORTS = ["websocket", "sse", "poll"];
 const TRANSPORT_NAMES = { websocket: "WebSocket", sse: "SSE", poll: "long-poll" };
@@ -206,6 +207,7 @@ function startSession(settings, staffToken) {
     hook: { client, events: [], health: () => client.health },
   };
   buildWorkspace(s);
+  s.hook.upload = uploadPanel(s.view.root, { propertyId, token: staffToken, client });
   session = s;
   window.bellhopConsole = s.hook;
   for (const service of services) client.on(service, (event) => onEvent(s, event));
@@ -223,6 +225,7 @@ function signOut() {
   if (!s) return;
   session = undefined;
   s.client.stop();
+  s.hook.upload.client?.pause(); // kept for a resume: choosing the same file again continues it
   clearInterval(s.metricsTimer);
   s.view.root.remove();
   delete window.bellhopConsole;

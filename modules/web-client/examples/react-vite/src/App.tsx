@@ -1,8 +1,8 @@
 import { useState } from "react";
 import type { EventEnvelope } from "@bellhop/web-client";
-import { useRealtimeEvents, useRealtimeHealth } from "@bellhop/web-client/react";
+import { DocumentUpload, useRealtimeEvents, useRealtimeHealth } from "@bellhop/web-client/react";
 
-export function App() {
+export function App(props: { bellhop: string; uploadToken: () => Promise<string> }) {
   const [events, setEvents] = useState<EventEnvelope[]>([]);
   const add = (e: EventEnvelope) => setEvents((list) => [...list, e]);
   useRealtimeEvents("guest", add);
@@ -28,6 +28,15 @@ export function App() {
           </li>
         ))}
       </ol>
+      <h2>Guest documents</h2>
+      <DocumentUpload
+        baseUrl={props.bellhop}
+        token={props.uploadToken}
+        documentType="passport"
+        guestId="guest-214"
+        propertyId="lisbon-1"
+        label="Passport scan"
+      />
     </main>
   );
 }

@@ -12,8 +12,8 @@ const transports = params.get("transports")?.split(",") as TransportName[] | und
 
 // The token comes from this app's own backend, on this page's origin (in development, Vite's proxy
 // to Bellhop's /dev/token: see vite.config.ts).
-async function fetchToken(): Promise<string> {
-  const res = await fetch(`/api/token?sub=front-desk&orgId=${orgId}&roles=staff`);
+async function fetchToken(extra = ""): Promise<string> {
+  const res = await fetch(`/api/token?sub=front-desk&orgId=${orgId}&roles=staff${extra}`);
   if (!res.ok) throw new Error(`token request failed: ${res.status}`);
   return (await res.json()).token;
 }
@@ -30,6 +30,7 @@ const client = new RealtimeClient({
 
 createRoot(document.getElementById("root")!).render(
   <RealtimeProvider client={client}>
-    <App />
+    {/* Uploads name a property: their token allows the one this desk works for. */}
+    <App bellhop={bellhop} uploadToken={() => fetchToken("&propertyIds=lisbon-1")} />
   </RealtimeProvider>,
 );

@@ -15,6 +15,8 @@ public enum UploadError implements WireErrorCode {
   OUT_OF_ORDER("bytes sent for an offset other than the upload's durable offset"),
   UPLOAD_EXPIRED("the upload session expired before it was completed"),
   UPLOAD_NOT_FOUND("no upload session with this id for this user"),
+  DOCUMENT_NOT_FOUND(
+      "no document with this id that this token may read (another org's or property's is the same)"),
   UPLOAD_TAKEN_OVER("a newer connection resumed this upload; this one can no longer write"),
   UPLOAD_CLOSED("the upload is already complete, failed or deleted"),
   UPLOAD_INCOMPLETE("completion asked for before every declared byte was stored"),

@@ -11,6 +11,8 @@ import io.bellhop.uploads.UploadProgress;
 import io.bellhop.uploads.UploadState;
 import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
+import io.bellhop.uploads.documents.DocumentJobs;
+import io.bellhop.uploads.documents.NewDocument;
 import io.bellhop.uploads.inspect.ContentInspector;
 import io.bellhop.uploads.inspect.HeadSniffer;
 import io.bellhop.uploads.inspect.Inspection;
@@ -65,6 +67,7 @@ final class UploadSessions implements Uploads {
   private final TransactionOperations<Connection> transactions;
   private final Clock clock;
   private final OpenRules rules;
+  private final DocumentJobs documents;
   private final ContentInspector inspector;
   private final Map<String, FencedUploadWriter> writersHere = new ConcurrentHashMap<>();
 
@@ -74,8 +77,9 @@ final class UploadSessions implements Uploads {
       UploadStore store,
       UploadsConfig config,
       TransactionOperations<Connection> transactions,
+      DocumentJobs documents,
       ContentInspector inspector) {
-    this(rows, store, config, transactions, inspector, Clock.systemUTC());
+    this(rows, store, config, transactions, documents, inspector, Clock.systemUTC());
   }
 
   UploadSessions(
@@ -83,9 +87,11 @@ final class UploadSessions implements Uploads {
       UploadStore store,
       UploadsConfig config,
       TransactionOperations<Connection> transactions,
+      DocumentJobs documents,
       ContentInspector inspector,
       Clock clock) {
     this.rows = rows;
+    this.documents = documents;
     this.store = store;
     this.config = config;
     this.transactions = transactions;
@@ -168,6 +174,7 @@ final class UploadSessions implements Uploads {
     inTransaction(
         () -> {
           owned(principal, rows.lockById(uploadId).orElse(null));
+          documents.deleted(uploadId);
           return rows.markDeleted(uploadId, now());
         });
     fenceHere(uploadId, UploadError.UPLOAD_CLOSED);
@@ -224,9 +231,27 @@ final class UploadSessions implements Uploads {
     } catch (IOException e) {
       throw unavailable(e);
     }
-    if (rows.markComplete(id, writer.generation(), session.declaredSize(), sha256, now()) != 1) {
-      throw fenced(writer, rows.findById(id).orElse(null));
-    }
+    // The document and its OCR job commit with the completion, or neither does (decision 126).
+    inTransaction(
+        () -> {
+          if (rows.markComplete(id, writer.generation(), session.declaredSize(), sha256, now())
+              != 1) {
+            throw fenced(writer, rows.findById(id).orElse(null));
+          }
+          documents.created(
+              new NewDocument(
+                  id,
+                  session.orgId(),
+                  session.userId(),
+                  session.guestId(),
+                  session.propertyId(),
+                  session.documentType(),
+                  session.filename(),
+                  content.mimetype(),
+                  session.declaredSize(),
+                  sha256));
+          return null;
+        });
     writersHere.remove(id, writer);
     return new CompletedUpload(id, sha256, session.declaredSize(), content.mimetype());
   }

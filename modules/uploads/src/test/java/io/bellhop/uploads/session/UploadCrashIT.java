@@ -51,6 +51,7 @@ class UploadCrashIT {
     Map<String, String> properties = new HashMap<>(TestServices.get().properties());
     properties.put("bellhop.uploads.storage.directory", directory.toString());
     properties.put("bellhop.outbox.relay-enabled", "false");
+    properties.put("bellhop.uploads.ocr.enabled", "false");
     try {
       Process child = startChild(properties, org, user, size, sha256);
       ProcessOutput output = new ProcessOutput(child);

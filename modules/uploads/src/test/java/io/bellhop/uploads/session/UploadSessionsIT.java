@@ -19,6 +19,7 @@ import io.bellhop.uploads.UploadException;
 import io.bellhop.uploads.UploadState;
 import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
+import io.bellhop.uploads.documents.DocumentJobs;
 import io.bellhop.uploads.inspect.ContentInspector;
 import io.bellhop.uploads.store.FileUploadStore;
 import io.bellhop.uploads.store.UploadStore;
@@ -69,6 +70,7 @@ class UploadSessionsIT extends RealServicesTest {
   @Inject UploadSessionRepository rows;
   @Inject UploadsConfig config;
   @Inject TransactionOperations<Connection> transactions;
+  @Inject DocumentJobs documents;
   @Inject ContentInspector inspector;
 
   @Override
@@ -76,6 +78,7 @@ class UploadSessionsIT extends RealServicesTest {
     var properties = new HashMap<>(super.getProperties());
     properties.put("bellhop.uploads.storage.directory", DIRECTORY.toString());
     properties.put("bellhop.outbox.relay-enabled", "false");
+    properties.put("bellhop.uploads.ocr.enabled", "false");
     return properties;
   }
 
@@ -362,7 +365,8 @@ class UploadSessionsIT extends RealServicesTest {
   }
 
   private UploadSessions anotherNode(MovableClock clock) throws IOException {
-    return new UploadSessions(rows, anotherStore(), config, transactions, inspector, clock);
+    return new UploadSessions(
+        rows, anotherStore(), config, transactions, documents, inspector, clock);
   }
 
   private byte[] readComplete(String id) throws IOException {
