@@ -243,6 +243,11 @@ final class TusController {
    */
   private long writeBody(HttpRequest<?> request, UploadWriter writer) throws UploadException {
     byte[] expected = checksum(request.getHeaders().get(UPLOAD_CHECKSUM));
+    if (request.getContentLength() > writer.size() - writer.offset()) {
+      throw new UploadException(
+          UploadError.SIZE_EXCEEDED,
+          "Content-Length goes past the upload's length (" + writer.size() + " bytes)");
+    }
     InputStream body = ((ServerHttpRequest<?>) request).byteBody().toInputStream();
     long offset =
         expected == null
