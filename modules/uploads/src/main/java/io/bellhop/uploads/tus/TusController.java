@@ -1,6 +1,5 @@
 package io.bellhop.uploads.tus;
 
-import static io.bellhop.uploads.tus.TusHeaders.OFFSET_OCTET_STREAM;
 import static io.bellhop.uploads.tus.TusHeaders.TUS_RESUMABLE;
 import static io.bellhop.uploads.tus.TusHeaders.UPLOAD_CHECKSUM;
 import static io.bellhop.uploads.tus.TusHeaders.UPLOAD_DEFER_LENGTH;
@@ -42,7 +41,6 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import java.io.InputStream;
-import java.util.Base64;
 
 /**
  * tus 1.0.0 at {@code /v2/documents/tus/}: OPTIONS (discovery), POST (creation, with upload), HEAD
@@ -83,7 +81,7 @@ final class TusController {
   @Post(uri = "/", consumes = MediaType.ALL)
   @ExecuteOn(TaskExecutors.BLOCKING)
   HttpResponse<?> create(HttpRequest<?> request, Authentication authentication) {
-    HttpResponse<?> refused = checkResumable(request);
+    HttpResponse<?> refused = TusRequests.checkResumable(request);
     if (refused != null) {
       return refused;
     }
@@ -120,7 +118,7 @@ final class TusController {
     String location = PATH + "/" + writer.uploadId();
     boolean withUpload = hasBody(request);
     if (withUpload) {
-      HttpResponse<?> bad = checkPatchHeaders(request, 0);
+      HttpResponse<?> bad = TusRequests.checkBytes(request);
       if (bad != null) {
         return withHeader(bad, HttpHeaders.LOCATION, location);
       }
@@ -145,7 +143,7 @@ final class TusController {
   @ExecuteOn(TaskExecutors.BLOCKING)
   HttpResponse<?> offset(
       @PathVariable String uploadId, HttpRequest<?> request, Authentication authentication) {
-    HttpResponse<?> refused = checkResumable(request);
+    HttpResponse<?> refused = TusRequests.checkResumable(request);
     if (refused != null) {
       return refused;
     }
@@ -181,7 +179,7 @@ final class TusController {
   @ExecuteOn(TaskExecutors.BLOCKING)
   HttpResponse<?> append(
       @PathVariable String uploadId, HttpRequest<?> request, Authentication authentication) {
-    HttpResponse<?> refused = checkResumable(request);
+    HttpResponse<?> refused = TusRequests.checkResumable(request);
     if (refused != null) {
       return refused;
     }
@@ -194,7 +192,7 @@ final class TusController {
     if (offset < 0) {
       return error(ErrorCode.BAD_REQUEST, "Upload-Offset is required: a non-negative integer");
     }
-    HttpResponse<?> bad = checkPatchHeaders(request, offset);
+    HttpResponse<?> bad = TusRequests.checkBytes(request);
     if (bad != null) {
       return bad;
     }
@@ -223,7 +221,7 @@ final class TusController {
   @ExecuteOn(TaskExecutors.BLOCKING)
   HttpResponse<?> terminate(
       @PathVariable String uploadId, HttpRequest<?> request, Authentication authentication) {
-    HttpResponse<?> refused = checkResumable(request);
+    HttpResponse<?> refused = TusRequests.checkResumable(request);
     if (refused != null) {
       return refused;
     }
@@ -242,7 +240,7 @@ final class TusController {
    * state.
    */
   private long writeBody(HttpRequest<?> request, UploadWriter writer) throws UploadException {
-    byte[] expected = checksum(request.getHeaders().get(UPLOAD_CHECKSUM));
+    byte[] expected = TusRequests.checksum(request.getHeaders().get(UPLOAD_CHECKSUM));
     if (request.getContentLength() > writer.size() - writer.offset()) {
       throw new UploadException(
           UploadError.SIZE_EXCEEDED,
@@ -271,58 +269,6 @@ final class TusController {
       }
     }
     return uploads.progress(principal, uploadId);
-  }
-
-  /** 412 unless the request speaks tus 1.0.0 (every request but OPTIONS must say so). */
-  private static HttpResponse<?> checkResumable(HttpRequest<?> request) {
-    if (VERSION.equals(request.getHeaders().get(TUS_RESUMABLE))) {
-      return null;
-    }
-    return TusErrors.response(
-            HttpStatus.PRECONDITION_FAILED.getCode(),
-            ErrorCode.BAD_REQUEST,
-            "this endpoint speaks tus " + VERSION + ": send Tus-Resumable: " + VERSION)
-        .header(TusHeaders.TUS_VERSION, VERSION);
-  }
-
-  /** The checks of a request carrying bytes: its content type and a well-formed checksum. */
-  private static HttpResponse<?> checkPatchHeaders(HttpRequest<?> request, long offset) {
-    String type = request.getHeaders().get(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !OFFSET_OCTET_STREAM.equalsIgnoreCase(type.split(";", 2)[0].trim())) {
-      return TusErrors.response(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(),
-          ErrorCode.BAD_REQUEST,
-          "bytes must be sent as Content-Type: " + OFFSET_OCTET_STREAM);
-    }
-    try {
-      checksum(request.getHeaders().get(UPLOAD_CHECKSUM));
-    } catch (UploadException e) {
-      return error(e);
-    }
-    return null;
-  }
-
-  /** The SHA-256 of an {@code Upload-Checksum: sha256 <base64>} header, or null without one. */
-  private static byte[] checksum(String header) throws UploadException {
-    if (header == null) {
-      return null;
-    }
-    String[] parts = header.trim().split(" ", -1);
-    if (parts.length != 2 || !TusHeaders.CHECKSUM_ALGORITHM.equals(parts[0])) {
-      throw new UploadException(
-          ErrorCode.BAD_REQUEST,
-          "Upload-Checksum must be 'sha256 <base64 digest>'; sha256 is the only algorithm");
-    }
-    try {
-      byte[] digest = Base64.getDecoder().decode(parts[1]);
-      if (digest.length == 32) {
-        return digest;
-      }
-    } catch (IllegalArgumentException e) {
-      // refused below
-    }
-    throw new UploadException(
-        ErrorCode.BAD_REQUEST, "Upload-Checksum's digest must be 32 bytes in base64");
   }
 
   private static boolean hasBody(HttpRequest<?> request) {
