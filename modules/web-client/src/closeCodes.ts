@@ -20,6 +20,11 @@ export const CLOSE_CODES: Readonly<Record<number, { name: string; retryable: boo
   4429: { name: "TOO_MANY_CONNECTIONS", retryable: true },
   4430: { name: "TOO_MANY_MESSAGES", retryable: true },
   4509: { name: "SLOW_CONSUMER", retryable: true },
+  4700: { name: "UPLOAD_STORAGE_UNAVAILABLE", retryable: true },
+  4701: { name: "UPLOAD_OUT_OF_ORDER", retryable: true },
+  4750: { name: "UPLOAD_TAKEN_OVER", retryable: false },
+  4751: { name: "UPLOAD_REJECTED", retryable: false },
+  4752: { name: "UPLOAD_GONE", retryable: false },
 };
 
 /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bellhop.events.StreamClient;
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,16 +38,16 @@ class DrainIT {
     log.await("Server Running", Duration.ofSeconds(60));
 
     String org = "org-drain";
-    var clients = new ArrayList<StreamClient>();
+    var clients = new ArrayList<SocketClient>();
     for (int i = 0; i < 3; i++) {
-      StreamClient c =
-          StreamClient.connect(URI.create("ws://127.0.0.1:" + port + "/v2/realtime/stream"));
+      SocketClient c =
+          SocketClient.connect(URI.create("ws://127.0.0.1:" + port + "/v2/realtime/stream"));
       c.send("{\"token\":\"" + TestTokens.user(org) + "\"}");
       c.next("ack", Duration.ofSeconds(15));
       clients.add(c);
     }
     app.terminate();
-    for (StreamClient c : clients) {
+    for (SocketClient c : clients) {
       assertEquals(1012, c.awaitClose(Duration.ofSeconds(20)));
       assertTrue(c.closeReason.join().contains("retryMs"), c.closeReason.join());
     }

@@ -6,8 +6,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.sun.net.httpserver.HttpServer;
-import io.bellhop.events.StreamClient;
 import io.bellhop.events.StreamTestBase;
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -41,11 +41,11 @@ class JwksIT extends StreamTestBase {
   @Test
   void rs256TokenFromTheJwksOpensTheStreamAndAForeignKeyDoesNot() throws Exception {
     String org = newOrg();
-    try (StreamClient c = subscribeWith(TestTokens.rs256(KEY, org), "")) {
+    try (SocketClient c = subscribeWith(TestTokens.rs256(KEY, org), "")) {
       publish(List.of(event(org, "properties", 4)));
       assertEquals(4, n(c.events(1, WAIT).get(0)));
     }
-    StreamClient foreign = StreamClient.connect(streamUri(""));
+    SocketClient foreign = SocketClient.connect(streamUri(""));
     foreign.send("{\"token\":\"" + TestTokens.rs256(generate(), org) + "\"}");
     assertEquals(4001, foreign.awaitClose(WAIT));
   }

@@ -2,7 +2,7 @@ package io.bellhop.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.bellhop.events.StreamTestBase;
+import io.bellhop.testing.RealServicesTest;
 import io.bellhop.testing.TestTokens;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +16,10 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The modules' end-to-end tests run without the app, on a copy of the few settings of its
- * application.yml that change what the modules do ({@link StreamTestBase#APP_SETTINGS}). Each must
- * be this application's value (an environment variable's fallback for {@code ${VAR:fallback}}), or
- * the modules would be tested in a configuration they never run in.
+ * application.yml that change what the modules do ({@link
+ * io.bellhop.testing.RealServicesTest#APP_SETTINGS}). Each must be this application's value (an
+ * environment variable's fallback for {@code ${VAR:fallback}}), or the modules would be tested in a
+ * configuration they never run in.
  */
 class ModuleTestConfigTest {
   private static final Pattern FALLBACK = Pattern.compile("\\$\\{[A-Z0-9_]+:(.*)}");
@@ -26,7 +27,7 @@ class ModuleTestConfigTest {
   @Test
   void theModulesTestsRunWithTheApplicationsSettings() {
     Map<String, String> production = flatten(applicationYml());
-    StreamTestBase.APP_SETTINGS.forEach(
+    RealServicesTest.APP_SETTINGS.forEach(
         (key, value) ->
             assertEquals(value, production.get(key), key + " differs from app's application.yml"));
   }

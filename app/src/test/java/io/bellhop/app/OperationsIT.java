@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bellhop.events.StreamClient;
 import io.bellhop.events.StreamTestBase;
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +61,8 @@ class OperationsIT extends StreamTestBase {
   void devTokenWorksOutsideProd() {
     var r = get("/dev/token?sub=alice&orgId=org-dev&roles=staff", null);
     assertEquals(200, r.statusCode());
-    String token = (String) StreamClient.parse(r.body()).get("token");
-    try (StreamClient c = subscribeWith(token, "")) {
+    String token = (String) SocketClient.parse(r.body()).get("token");
+    try (SocketClient c = subscribeWith(token, "")) {
       assertTrue(c.closeCode.getNow(null) == null);
     }
   }
@@ -73,7 +73,7 @@ class OperationsIT extends StreamTestBase {
         List.of("orgId=*", "orgId=org.a", "sub=a%0Ab", "orgId=%3E", "propertyIds=1,p%201")) {
       var r = get("/dev/token?" + query, null);
       assertEquals(400, r.statusCode(), query);
-      assertEquals("BAD_REQUEST", StreamClient.parse(r.body()).get("code"));
+      assertEquals("BAD_REQUEST", SocketClient.parse(r.body()).get("code"));
     }
     var publish = post("/v2/realtime/events", TestTokens.publisher(), event("*", "finance", 1));
     assertEquals(400, publish.statusCode());
@@ -88,12 +88,12 @@ class OperationsIT extends StreamTestBase {
     for (String path : List.of("/v2/realtime/metrics", "/prometheus", "/prometheus/")) {
       var none = get(path, null);
       assertEquals(401, none.statusCode(), path);
-      assertEquals("UNAUTHORIZED", StreamClient.parse(none.body()).get("code"), path);
+      assertEquals("UNAUTHORIZED", SocketClient.parse(none.body()).get("code"), path);
       assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(""), path);
       for (String token : List.of(TestTokens.user(newOrg(), "org_admin"), TestTokens.publisher())) {
         var refused = get(path, token);
         assertEquals(403, refused.statusCode(), path);
-        Map<String, Object> body = StreamClient.parse(refused.body());
+        Map<String, Object> body = SocketClient.parse(refused.body());
         assertEquals("FORBIDDEN", body.get("code"), path);
         assertTrue(body.get("message") instanceof String m && !m.isBlank(), refused.body());
       }
@@ -106,7 +106,7 @@ class OperationsIT extends StreamTestBase {
     for (String path : List.of("/health", "/health/liveness", "/health/readiness")) {
       var r = get(path, null);
       assertEquals(200, r.statusCode(), path);
-      Map<String, Object> body = StreamClient.parse(r.body());
+      Map<String, Object> body = SocketClient.parse(r.body());
       assertEquals("UP", body.get("status"), path);
       assertFalse(r.body().contains("jdbc:"), path + " shows the JDBC URL: " + r.body());
       assertFalse(r.body().contains("nats://"), path + " shows the NATS URL");

@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,24 +27,24 @@ class AdmissionIT extends StreamTestBase {
   @Test
   void connectionsOverTheCapAreClosedWith4429AndARetryHint() {
     String org = newOrg();
-    var open = new ArrayList<StreamClient>();
+    var open = new ArrayList<SocketClient>();
     try {
       for (int i = 0; i < 3; i++) {
         open.add(subscribe(org, ""));
       }
-      StreamClient refused = StreamClient.connect(streamUri(""));
+      SocketClient refused = SocketClient.connect(streamUri(""));
       assertEquals(4429, refused.awaitClose(WAIT));
       assertTrue(
           refused.closeReason.join().matches("\\{\"retryMs\":\\d+}"), refused.closeReason.join());
     } finally {
-      open.forEach(StreamClient::close);
+      open.forEach(SocketClient::close);
     }
   }
 
   @Test
   void pingsCarryTheCursorPastEventsTheFilterHides() {
     String org = newOrg();
-    try (StreamClient guestOnly = subscribe(org, ",\"services\":[\"guest\"]")) {
+    try (SocketClient guestOnly = subscribe(org, ",\"services\":[\"guest\"]")) {
       long hidden = publish(List.of(event(org, "finance", 1), event(org, "staff", 2))).get(1);
       long deadline = System.nanoTime() + WAIT.toNanos();
       long seq = 0;
@@ -74,7 +75,7 @@ class AdmissionIT extends StreamTestBase {
     }
     long compressed =
         ((Number)
-                StreamClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body())
+                SocketClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body())
                     .get("compressedMessages"))
             .longValue();
     assertTrue(compressed >= 1);

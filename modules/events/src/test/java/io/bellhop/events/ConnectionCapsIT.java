@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.io.IOException;
 import java.time.Duration;
@@ -69,7 +70,7 @@ class ConnectionCapsIT extends StreamTestBase {
 
     assertEquals(200, get("/health", null).statusCode());
     String org = newOrg();
-    try (StreamClient real = subscribe(org, "")) {
+    try (SocketClient real = subscribe(org, "")) {
       long seq = publish(List.of(event(org, "finance", 1))).get(0);
       assertEquals(List.of(seq), seqs(real.events(1, WAIT)));
     }
@@ -119,9 +120,9 @@ class ConnectionCapsIT extends StreamTestBase {
   void aUserOverItsCapIsClosedWith4429AndARetryHintAndGetsInOnceOneCloses() {
     String org = newOrg();
     String token = TestTokens.userAs("busy-user", org);
-    StreamClient first = keep(subscribeWith(token, ""));
+    SocketClient first = keep(subscribeWith(token, ""));
     keep(subscribeWith(token, ""));
-    StreamClient third = keep(StreamClient.connect(streamUri("")));
+    SocketClient third = keep(SocketClient.connect(streamUri("")));
     third.send("{\"token\":\"" + token + "\"}");
     assertEquals("TOO_MANY_CONNECTIONS", third.next("error", WAIT).get("code"));
     assertEquals(4429, third.awaitClose(WAIT));
@@ -135,10 +136,10 @@ class ConnectionCapsIT extends StreamTestBase {
   @Test
   void anOrgOverItsCapIsClosedWith4429AndGetsInOnceOneCloses() {
     String org = newOrg();
-    StreamClient first = keep(subscribeWith(TestTokens.userAs("a", org), ""));
+    SocketClient first = keep(subscribeWith(TestTokens.userAs("a", org), ""));
     keep(subscribeWith(TestTokens.userAs("b", org), ""));
     keep(subscribeWith(TestTokens.userAs("c", org), ""));
-    StreamClient fourth = keep(StreamClient.connect(streamUri("")));
+    SocketClient fourth = keep(SocketClient.connect(streamUri("")));
     fourth.send("{\"token\":\"" + TestTokens.userAs("d", org) + "\"}");
     assertEquals(4429, fourth.awaitClose(WAIT));
     // Another org is not affected by this one's cap.
@@ -152,7 +153,7 @@ class ConnectionCapsIT extends StreamTestBase {
   private void awaitAck(String token) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
-      StreamClient c = keep(StreamClient.connect(streamUri("")));
+      SocketClient c = keep(SocketClient.connect(streamUri("")));
       c.send("{\"token\":\"" + token + "\"}");
       try {
         c.next("ack", Duration.ofSeconds(5));
@@ -166,7 +167,7 @@ class ConnectionCapsIT extends StreamTestBase {
   }
 
   private Map<String, Object> metrics() {
-    return StreamClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
+    return SocketClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
   }
 
   @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -72,7 +73,7 @@ class CrossOriginIT extends StreamTestBase {
 
     assertEquals(401, r.statusCode());
     assertEquals(Optional.of(APP), header(r, "Access-Control-Allow-Origin"));
-    assertEquals("UNAUTHORIZED", StreamClient.parse(body(r)).get("code"));
+    assertEquals("UNAUTHORIZED", SocketClient.parse(body(r)).get("code"));
   }
 
   @Test
@@ -80,10 +81,10 @@ class CrossOriginIT extends StreamTestBase {
     var preflight = preflight("/v2/realtime/config", FOREIGN, "GET", "authorization");
     assertEquals(403, preflight.statusCode());
     assertEquals(Optional.empty(), header(preflight, "Access-Control-Allow-Origin"));
-    assertEquals("FORBIDDEN", StreamClient.parse(body(preflight)).get("code"));
+    assertEquals("FORBIDDEN", SocketClient.parse(body(preflight)).get("code"));
 
     String org = newOrg();
-    StreamClient subscriber = subscribe(org, "");
+    SocketClient subscriber = subscribe(org, "");
     var read = getFrom("/v2/realtime/poll?waitMs=0", FOREIGN, TestTokens.user(org));
     assertEquals(403, read.statusCode());
     assertEquals(Optional.empty(), header(read, "Access-Control-Allow-Origin"));
@@ -139,12 +140,12 @@ class CrossOriginIT extends StreamTestBase {
     if (token != null) {
       req.header("Authorization", "Bearer " + token);
     }
-    return StreamClient.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofLines());
+    return SocketClient.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofLines());
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder req) {
     try {
-      return StreamClient.HTTP.send(
+      return SocketClient.HTTP.send(
           req.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,7 +64,7 @@ class FallbackCapsIT extends StreamTestBase {
     Feed(String token) {
       feeds.add(this);
       var req = HttpRequest.newBuilder(http("/v2/realtime/sse?access_token=" + token)).GET();
-      response = StreamClient.HTTP.sendAsync(req.build(), HttpResponse.BodyHandlers.ofLines());
+      response = SocketClient.HTTP.sendAsync(req.build(), HttpResponse.BodyHandlers.ofLines());
       response.thenAcceptAsync(r -> r.body().forEach(lines::add));
     }
 
@@ -121,15 +122,15 @@ class FallbackCapsIT extends StreamTestBase {
     assertTrue(
         third.answer().headers().firstValue("Retry-After").orElse("").matches("\\d+"),
         String.valueOf(third.answer().headers()));
-    assertEquals("TOO_MANY_CONNECTIONS", StreamClient.parse(third.body()).get("code"));
+    assertEquals("TOO_MANY_CONNECTIONS", SocketClient.parse(third.body()).get("code"));
 
     var poll = get("/v2/realtime/poll?waitMs=0", token);
     assertEquals(429, poll.statusCode());
     assertTrue(poll.headers().firstValue("Retry-After").isPresent());
-    assertEquals("TOO_MANY_CONNECTIONS", StreamClient.parse(poll.body()).get("code"));
+    assertEquals("TOO_MANY_CONNECTIONS", SocketClient.parse(poll.body()).get("code"));
 
     // Sockets count against the same cap.
-    try (StreamClient socket = StreamClient.connect(streamUri(""))) {
+    try (SocketClient socket = SocketClient.connect(streamUri(""))) {
       socket.send("{\"token\":\"" + token + "\"}");
       assertEquals(4429, socket.awaitClose(WAIT));
     }
@@ -156,7 +157,7 @@ class FallbackCapsIT extends StreamTestBase {
         () -> new Feed(TestTokens.userAs("d", stuck)).refusedWithin(Duration.ofSeconds(1)));
 
     String other = newOrg();
-    try (StreamClient socket = subscribe(other, "")) {
+    try (SocketClient socket = subscribe(other, "")) {
       long seq = publish(List.of(event(other, "finance", 1))).get(0);
       assertEquals(List.of(seq), seqs(socket.events(1, WAIT)));
     }

@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,7 @@ class FallbackIT extends StreamTestBase {
   private Map<String, Object> poll(String token, String query) {
     var r = get("/v2/realtime/poll?" + query, token);
     assertEquals(200, r.statusCode(), r.body());
-    return StreamClient.parse(r.body());
+    return SocketClient.parse(r.body());
   }
 
   @SuppressWarnings("unchecked")
@@ -86,7 +87,7 @@ class FallbackIT extends StreamTestBase {
             .statusCode());
     var unknown = get("/v2/realtime/poll?waitMs=0&services=spa", TestTokens.user(org));
     assertEquals(400, unknown.statusCode());
-    assertEquals("UNKNOWN_SERVICE", StreamClient.parse(unknown.body()).get("code"));
+    assertEquals("UNKNOWN_SERVICE", SocketClient.parse(unknown.body()).get("code"));
     // Another org polling from cursor 0 of the same epoch sees none of org's events.
     Map<String, Object> head = poll(TestTokens.user(org), "waitMs=0");
     Map<String, Object> other =
@@ -101,7 +102,7 @@ class FallbackIT extends StreamTestBase {
   void configRollsOutByOrgBucketAndKeepsV1ServicesOnLegacy() {
     var r = get("/v2/realtime/config", TestTokens.user("org-config"));
     assertEquals(200, r.statusCode(), r.body());
-    Map<String, Object> c = StreamClient.parse(r.body());
+    Map<String, Object> c = SocketClient.parse(r.body());
     assertEquals(true, c.get("streaming"));
     assertEquals("websocket", c.get("transport"));
     assertTrue(((List<String>) c.get("legacyServices")).contains("reports"));
@@ -110,7 +111,7 @@ class FallbackIT extends StreamTestBase {
     assertEquals(
         bucket,
         ((Number)
-                StreamClient.parse(get("/v2/realtime/config", TestTokens.user("org-config")).body())
+                SocketClient.parse(get("/v2/realtime/config", TestTokens.user("org-config")).body())
                     .get("bucket"))
             .intValue());
     assertEquals(401, get("/v2/realtime/config", null).statusCode());

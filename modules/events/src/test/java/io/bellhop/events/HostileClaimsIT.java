@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
@@ -24,7 +25,7 @@ class HostileClaimsIT extends StreamTestBase {
 
   /** Refused on the socket (4001), on poll, SSE and cursor (401), with the documented body. */
   private void assertRefusedEverywhere(String token, String what) {
-    try (StreamClient c = StreamClient.connect(streamUri(""))) {
+    try (SocketClient c = SocketClient.connect(streamUri(""))) {
       c.send("{\"token\":\"" + token + "\",\"version\":1,\"lastSeq\":0}");
       assertEquals(4001, c.awaitClose(WAIT), what + " on the socket");
     }
@@ -36,7 +37,7 @@ class HostileClaimsIT extends StreamTestBase {
             "/v2/realtime/poll?lastSeq=0&waitMs=0&access_token=" + token)) {
       HttpResponse<String> r = get(path, path.contains("access_token") ? null : token);
       assertEquals(401, r.statusCode(), what + " on " + path);
-      assertEquals("UNAUTHORIZED", StreamClient.parse(r.body()).get("code"), r.body());
+      assertEquals("UNAUTHORIZED", SocketClient.parse(r.body()).get("code"), r.body());
     }
   }
 
@@ -73,7 +74,7 @@ class HostileClaimsIT extends StreamTestBase {
             c ->
                 c.notBeforeTime(Date.from(Instant.now().plusSeconds(20)))
                     .issueTime(Date.from(Instant.now().plusSeconds(20))));
-    try (StreamClient c = subscribeWith(skewed, "")) {
+    try (SocketClient c = subscribeWith(skewed, "")) {
       assertFalse(c.closeCode.isDone(), "a token 20 s ahead of our clock is accepted");
     }
   }
@@ -96,7 +97,7 @@ class HostileClaimsIT extends StreamTestBase {
                   + id
                   + ",\"payload\":{}}");
       assertEquals(400, r.statusCode(), "propertyId " + id + ": " + r.body());
-      assertEquals("INVALID_EVENT", StreamClient.parse(r.body()).get("code"));
+      assertEquals("INVALID_EVENT", SocketClient.parse(r.body()).get("code"));
     }
   }
 
@@ -104,7 +105,7 @@ class HostileClaimsIT extends StreamTestBase {
   void aRequestedPropertyOutsideTheGrammarIsRefusedEvenForAnOrgAdmin() {
     String org = newOrg();
     String admin = TestTokens.user(org, "org_admin");
-    try (StreamClient c = StreamClient.connect(streamUri(""))) {
+    try (SocketClient c = SocketClient.connect(streamUri(""))) {
       c.send(
           "{\"token\":\""
               + admin
@@ -119,12 +120,12 @@ class HostileClaimsIT extends StreamTestBase {
   void refusalsFromTheSecurityLayerUseTheDocumentedBody() {
     var noToken = get("/v2/realtime/cursor", null);
     assertEquals(401, noToken.statusCode());
-    assertEquals("UNAUTHORIZED", StreamClient.parse(noToken.body()).get("code"));
+    assertEquals("UNAUTHORIZED", SocketClient.parse(noToken.body()).get("code"));
     var forged = get("/v2/realtime/cursor", TestTokens.forged(newOrg()));
     assertEquals(401, forged.statusCode());
     var notOps = get("/v2/realtime/metrics", TestTokens.user(newOrg()));
     assertEquals(403, notOps.statusCode());
-    assertEquals("FORBIDDEN", StreamClient.parse(notOps.body()).get("code"));
+    assertEquals("FORBIDDEN", SocketClient.parse(notOps.body()).get("code"));
   }
 
   @Test
@@ -165,7 +166,7 @@ class HostileClaimsIT extends StreamTestBase {
       while (read < length) {
         read += in.read(body, read, length - read);
       }
-      assertEquals("FORBIDDEN", StreamClient.parse(new String(body)).get("code"));
+      assertEquals("FORBIDDEN", SocketClient.parse(new String(body)).get("code"));
     }
   }
 }

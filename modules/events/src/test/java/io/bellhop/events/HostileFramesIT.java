@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class HostileFramesIT extends StreamTestBase {
       aClientSendingFramesFasterThanItsRateIsClosedWith4430AndARetryHintWhileAnotherOrgKeepsReceiving()
           throws Exception {
     String victimOrg = newOrg();
-    try (StreamClient victim = subscribe(victimOrg, "");
+    try (SocketClient victim = subscribe(victimOrg, "");
         RawSocketClient attacker = raw()) {
       attacker.sendText(handshake(newOrg()));
       assertEquals("ack", attacker.readMessage().get("type"));

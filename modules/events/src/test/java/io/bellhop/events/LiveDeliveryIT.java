@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
@@ -20,7 +21,7 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void publishedEventArrivesLiveWithEnvelopeAndSeq() {
     String org = newOrg();
-    try (StreamClient c = subscribe(org, ",\"services\":[\"finance\"]")) {
+    try (SocketClient c = subscribe(org, ",\"services\":[\"finance\"]")) {
       long seq = publish(List.of(event(org, "finance", 1))).get(0);
       Map<String, Object> frame = c.next("event", WAIT);
       assertEquals("finance", frame.get("service"));
@@ -40,8 +41,8 @@ class LiveDeliveryIT extends StreamTestBase {
   void anOrgNeverSeesAnotherOrgsEvents() {
     String a = newOrg();
     String b = newOrg();
-    try (StreamClient ca = subscribe(a, "");
-        StreamClient cb = subscribe(b, "")) {
+    try (SocketClient ca = subscribe(a, "");
+        SocketClient cb = subscribe(b, "")) {
       publish(List.of(event(a, "guest", 1), event(a, "finance", 2)));
       publish(List.of(event(b, "guest", 3)));
       var gotB = cb.events(1, WAIT);
@@ -56,7 +57,7 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void serviceFilterDeliversOnlyChosenServices() {
     String org = newOrg();
-    try (StreamClient c = subscribe(org, ",\"services\":[\"staff\",\"tasks\"]")) {
+    try (SocketClient c = subscribe(org, ",\"services\":[\"staff\",\"tasks\"]")) {
       publish(
           List.of(
               event(org, "finance", 1),
@@ -81,12 +82,12 @@ class LiveDeliveryIT extends StreamTestBase {
             + org
             + "\",\"propertyId\":\"8\",\"payload\":{\"n\":8}}";
     String orgWide = event(org, "guest", 0);
-    try (StreamClient only7 =
+    try (SocketClient only7 =
             subscribeWith(
                 TestTokens.withProperties(org, List.of("7", "8")),
                 ",\"filters\":{\"propertyId\":7}");
-        StreamClient tokenScoped = subscribeWith(TestTokens.withProperties(org, List.of("8")), "");
-        StreamClient admin = subscribeWith(TestTokens.user(org, "org_admin"), "")) {
+        SocketClient tokenScoped = subscribeWith(TestTokens.withProperties(org, List.of("8")), "");
+        SocketClient admin = subscribeWith(TestTokens.user(org, "org_admin"), "")) {
       publish(List.of(p7, p8, orgWide));
       assertEquals(List.of(7, 0), only7.events(2, WAIT).stream().map(StreamTestBase::n).toList());
       assertEquals(
@@ -99,7 +100,7 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void propertyOutsideTheTokenIsRefusedWith4003() {
     String org = newOrg();
-    StreamClient c = StreamClient.connect(streamUri(""));
+    SocketClient c = SocketClient.connect(streamUri(""));
     c.send(
         "{\"token\":\""
             + TestTokens.withProperties(org, List.of("1"))
@@ -117,7 +118,7 @@ class LiveDeliveryIT extends StreamTestBase {
             + "\",\"service\":\"tasks\",\"type\":\"t\",\"orgId\":\""
             + org
             + "\",\"payload\":{\"n\":1}}";
-    try (StreamClient c = subscribe(org, "")) {
+    try (SocketClient c = subscribe(org, "")) {
       List<Long> first = publish(List.of(e));
       List<Long> second = publish(List.of(e, event(org, "tasks", 2)));
       assertEquals(first.get(0), second.get(0));
@@ -129,7 +130,7 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void httpNatsAndInProcessPublishersReachClientsAlike() throws Exception {
     String org = newOrg();
-    try (StreamClient c = subscribe(org, "")) {
+    try (SocketClient c = subscribe(org, "")) {
       publish(List.of(event(org, "finance", 1)));
       Headers headers = new Headers().put("Nats-Msg-Id", "nats-" + org);
       nats.jetStream()
@@ -151,16 +152,16 @@ class LiveDeliveryIT extends StreamTestBase {
   void tokenMayComeInSubprotocolHeaderOrQuery() {
     String org = newOrg();
     String token = TestTokens.user(org);
-    try (StreamClient viaProtocol = StreamClient.connect(streamUri(""), Map.of(), "bearer", token);
-        StreamClient viaHeader =
-            StreamClient.connect(streamUri(""), Map.of("Authorization", "Bearer " + token));
-        StreamClient viaQuery = StreamClient.connect(streamUri("?access_token=" + token))) {
-      for (StreamClient c : List.of(viaProtocol, viaHeader, viaQuery)) {
+    try (SocketClient viaProtocol = SocketClient.connect(streamUri(""), Map.of(), "bearer", token);
+        SocketClient viaHeader =
+            SocketClient.connect(streamUri(""), Map.of("Authorization", "Bearer " + token));
+        SocketClient viaQuery = SocketClient.connect(streamUri("?access_token=" + token))) {
+      for (SocketClient c : List.of(viaProtocol, viaHeader, viaQuery)) {
         c.send("{\"services\":[\"branding\"]}");
         assertEquals(false, c.next("ack", WAIT).get("recovered"));
       }
       publish(List.of(event(org, "branding", 5)));
-      for (StreamClient c : List.of(viaProtocol, viaHeader, viaQuery)) {
+      for (SocketClient c : List.of(viaProtocol, viaHeader, viaQuery)) {
         assertEquals(5, n(c.events(1, WAIT).get(0)));
       }
     }
@@ -169,14 +170,14 @@ class LiveDeliveryIT extends StreamTestBase {
   @Test
   void foreignBrowserOriginIsRefusedAndOwnOriginAllowed() {
     try {
-      StreamClient.connect(streamUri(""), Map.of("Origin", "https://evil.example"));
+      SocketClient.connect(streamUri(""), Map.of("Origin", "https://evil.example"));
       throw new AssertionError("upgrade from a foreign origin must fail");
     } catch (java.util.concurrent.CompletionException expected) {
       assertTrue(
           String.valueOf(expected.getCause()).contains("403") || expected.getCause() != null);
     }
-    try (StreamClient ok =
-        StreamClient.connect(streamUri(""), Map.of("Origin", "http://localhost:3000"))) {
+    try (SocketClient ok =
+        SocketClient.connect(streamUri(""), Map.of("Origin", "http://localhost:3000"))) {
       ok.send("{\"token\":\"" + TestTokens.user(newOrg()) + "\"}");
       ok.next("ack", WAIT);
     }
@@ -186,14 +187,14 @@ class LiveDeliveryIT extends StreamTestBase {
   @SuppressWarnings("unchecked")
   void metricsNeedOpsAndReportEveryDocumentedField() {
     String org = newOrg();
-    try (StreamClient c = subscribe(org, ",\"services\":[\"analytics\"]")) {
+    try (SocketClient c = subscribe(org, ",\"services\":[\"analytics\"]")) {
       publish(List.of(event(org, "analytics", 1)));
       c.events(1, WAIT);
     }
     assertEquals(403, get("/v2/realtime/metrics", TestTokens.user(org, "org_admin")).statusCode());
     var r = get("/v2/realtime/metrics", TestTokens.ops());
     assertEquals(200, r.statusCode());
-    Map<String, Object> m = StreamClient.parse(r.body());
+    Map<String, Object> m = SocketClient.parse(r.body());
     for (String field :
         List.of(
             "activeConnections",

@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestLogging;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -23,7 +24,7 @@ class NatsRestartIT extends StreamTestBase {
     String org = newOrg();
     // jnats reports the outage it sees (closed channel, refused reconnects, a missed heartbeat).
     try (var outageReports = TestLogging.mute("io.nats");
-        StreamClient c = subscribe(org, "")) {
+        SocketClient c = subscribe(org, "")) {
       List<Long> before = publish(List.of(event(org, "tasks", 1), event(org, "tasks", 2)));
       assertEquals(before, seqs(c.events(2, WAIT)));
 

@@ -4,6 +4,7 @@ import static io.bellhop.events.RawSocketClient.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class OutboundBoundIT extends StreamTestBase {
   void aClientThatMakesTheServerAnswerButNeverReadsIsCutWith4509WhileAnotherOrgKeepsReceiving()
       throws Exception {
     String victimOrg = newOrg();
-    try (StreamClient victim = subscribe(victimOrg, "");
+    try (SocketClient victim = subscribe(victimOrg, "");
         var attacker = new RawSocketClient(server.getPort())) {
       attacker.readTimeout(Duration.ofSeconds(20));
       attacker.sendText("{\"token\":\"" + TestTokens.user(newOrg()) + "\"}");

@@ -1,5 +1,6 @@
 package io.bellhop.events;
 
+import io.bellhop.testing.SocketClient;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -213,7 +214,7 @@ final class RawSocketClient implements AutoCloseable {
         text.write(payload);
         if (f.fin()) {
           byte[] message = lastFrameCompressed ? inflate(text.toByteArray()) : text.toByteArray();
-          return StreamClient.parse(new String(message, StandardCharsets.UTF_8));
+          return SocketClient.parse(new String(message, StandardCharsets.UTF_8));
         }
       }
     }

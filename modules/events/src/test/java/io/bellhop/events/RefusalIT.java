@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Every error a client or publisher can cause gets its documented code. */
 class RefusalIT extends StreamTestBase {
 
-  private StreamClient handshake(String frame) {
-    StreamClient c = StreamClient.connect(streamUri(""));
+  private SocketClient handshake(String frame) {
+    SocketClient c = SocketClient.connect(streamUri(""));
     c.send(frame);
     return c;
   }
@@ -39,10 +40,10 @@ class RefusalIT extends StreamTestBase {
             TestTokens.publisher(),
             "[" + event(org, "finance", 1) + "," + event(org, "spa", 2) + "]");
     assertEquals(400, unknown.statusCode());
-    assertEquals("UNKNOWN_SERVICE", StreamClient.parse(unknown.body()).get("code"));
+    assertEquals("UNKNOWN_SERVICE", SocketClient.parse(unknown.body()).get("code"));
     var badOrg =
         post("/v2/realtime/events", TestTokens.publisher(), event("org.with.dots", "finance", 1));
-    assertEquals("INVALID_EVENT", StreamClient.parse(badOrg.body()).get("code"));
+    assertEquals("INVALID_EVENT", SocketClient.parse(badOrg.body()).get("code"));
     var notJson = post("/v2/realtime/events", TestTokens.publisher(), "{nope");
     assertEquals(400, notJson.statusCode());
     String big = "x".repeat(70_000);
@@ -56,8 +57,8 @@ class RefusalIT extends StreamTestBase {
                 + big
                 + "\"}}");
     assertEquals(413, tooBig.statusCode());
-    assertEquals("PAYLOAD_TOO_LARGE", StreamClient.parse(tooBig.body()).get("code"));
-    try (StreamClient c = subscribe(org, "")) {
+    assertEquals("PAYLOAD_TOO_LARGE", SocketClient.parse(tooBig.body()).get("code"));
+    try (SocketClient c = subscribe(org, "")) {
       publish(java.util.List.of(event(org, "finance", 42)));
       assertEquals(
           java.util.List.of(42), c.events(1, WAIT).stream().map(StreamTestBase::n).toList());
@@ -74,7 +75,7 @@ class RefusalIT extends StreamTestBase {
           "{\"token\":\"" + TestTokens.expiring(org, Instant.now().minusSeconds(120)) + "\"}",
           "{\"token\":\"not.a.jwt\"}"
         }) {
-      StreamClient c = handshake(frame);
+      SocketClient c = handshake(frame);
       assertEquals("UNAUTHORIZED", c.next("error", WAIT).get("code"));
       assertEquals(4001, c.awaitClose(WAIT), frame);
     }
@@ -82,49 +83,49 @@ class RefusalIT extends StreamTestBase {
 
   @Test
   void publisherTokensCannotSubscribe() {
-    StreamClient c = handshake("{\"token\":\"" + TestTokens.publisher() + "\"}");
+    SocketClient c = handshake("{\"token\":\"" + TestTokens.publisher() + "\"}");
     assertEquals(4003, c.awaitClose(WAIT));
   }
 
   @Test
   void garbageOrUnknownServiceHandshakeIsClosedWith4400() {
-    StreamClient garbage = handshake("hello?");
+    SocketClient garbage = handshake("hello?");
     assertEquals("BAD_HANDSHAKE", garbage.next("error", WAIT).get("code"));
     assertEquals(4400, garbage.awaitClose(WAIT));
-    StreamClient unknown =
+    SocketClient unknown =
         handshake(
             "{\"token\":\"" + TestTokens.user(newOrg()) + "\",\"services\":[\"finance\",\"spa\"]}");
     assertEquals("UNKNOWN_SERVICE", unknown.next("error", WAIT).get("code"));
     assertEquals(4400, unknown.awaitClose(WAIT));
-    StreamClient version =
+    SocketClient version =
         handshake("{\"token\":\"" + TestTokens.user(newOrg()) + "\",\"version\":2}");
     assertEquals(4400, version.awaitClose(WAIT));
   }
 
   @Test
   void oversizeFrameIsClosedWith1009() {
-    StreamClient c = StreamClient.connect(streamUri(""));
+    SocketClient c = SocketClient.connect(streamUri(""));
     c.send("{\"pad\":\"" + "x".repeat(20_000) + "\"}");
     assertEquals(1009, c.awaitClose(WAIT));
   }
 
   @Test
   void noHandshakeWithinTheDeadlineIsClosedWith4408() {
-    StreamClient c = StreamClient.connect(streamUri(""));
+    SocketClient c = SocketClient.connect(streamUri(""));
     assertEquals(4408, c.awaitClose(Duration.ofSeconds(10)));
   }
 
   @Test
   void withoutRefreshTheStreamClosesWith4001AtExpiry() {
     String org = newOrg();
-    StreamClient c = subscribeWith(TestTokens.expiring(org, Instant.now().plusSeconds(5)), "");
+    SocketClient c = subscribeWith(TestTokens.expiring(org, Instant.now().plusSeconds(5)), "");
     assertEquals(4001, c.awaitClose(Duration.ofSeconds(20)));
   }
 
   @Test
   void refreshExtendsTheStreamAndAnotherOrgsTokenIsRefused() {
     String org = newOrg();
-    StreamClient c = subscribeWith(TestTokens.expiring(org, Instant.now().plusSeconds(5)), "");
+    SocketClient c = subscribeWith(TestTokens.expiring(org, Instant.now().plusSeconds(5)), "");
     c.send("{\"type\":\"refresh\",\"token\":\"" + TestTokens.user(org) + "\"}");
     assertTrue(c.next("refreshed", WAIT).get("expiresAt") instanceof String);
     c.assertNoEvents(Duration.ofSeconds(7));

@@ -2,6 +2,7 @@ package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class ResumeIT extends StreamTestBase {
 
-  private StreamClient resume(String org, long lastSeq, String epoch, Map<String, Object>[] ack) {
-    StreamClient c = StreamClient.connect(streamUri(""));
+  private SocketClient resume(String org, long lastSeq, String epoch, Map<String, Object>[] ack) {
+    SocketClient c = SocketClient.connect(streamUri(""));
     c.send(
         "{\"token\":\""
             + TestTokens.user(org)
@@ -37,7 +38,7 @@ class ResumeIT extends StreamTestBase {
     String org = newOrg();
     long cursor;
     String epoch;
-    try (StreamClient first = StreamClient.connect(streamUri(""))) {
+    try (SocketClient first = SocketClient.connect(streamUri(""))) {
       first.send("{\"token\":\"" + TestTokens.user(org) + "\"}");
       epoch = (String) first.next("ack", WAIT).get("epoch");
       publish(List.of(event(org, "finance", -1)));
@@ -45,7 +46,7 @@ class ResumeIT extends StreamTestBase {
     }
     List<Long> missed = publishMany(org, "finance", 10_000);
     var ack = holder();
-    try (StreamClient again = resume(org, cursor, epoch, ack)) {
+    try (SocketClient again = resume(org, cursor, epoch, ack)) {
       assertEquals(true, ack[0].get("recovered"));
       assertEquals(cursor, ((Number) ack[0].get("seq")).longValue());
       var replayed = again.events(10_000, Duration.ofSeconds(60));
@@ -61,7 +62,7 @@ class ResumeIT extends StreamTestBase {
     String org = newOrg();
     String epoch;
     long cursor;
-    try (StreamClient first = StreamClient.connect(streamUri(""))) {
+    try (SocketClient first = SocketClient.connect(streamUri(""))) {
       first.send("{\"token\":\"" + TestTokens.user(org) + "\"}");
       Map<String, Object> a = first.next("ack", WAIT);
       epoch = (String) a.get("epoch");
@@ -81,7 +82,7 @@ class ResumeIT extends StreamTestBase {
               }
             });
     var ack = holder();
-    try (StreamClient again = resume(org, cursor, epoch, ack)) {
+    try (SocketClient again = resume(org, cursor, epoch, ack)) {
       assertEquals(true, ack[0].get("recovered"));
       racing.get();
       var received = again.events(6_000, Duration.ofSeconds(60));
@@ -94,12 +95,12 @@ class ResumeIT extends StreamTestBase {
   void unknownEpochOrFutureCursorResumesWithRecoveredFalseThenLive() {
     String org = newOrg();
     var ack = holder();
-    try (StreamClient stale = resume(org, 1, "not-this-log", ack)) {
+    try (SocketClient stale = resume(org, 1, "not-this-log", ack)) {
       assertEquals(false, ack[0].get("recovered"));
       String epoch = (String) ack[0].get("epoch");
       long head = ((Number) ack[0].get("seq")).longValue();
       var ack2 = holder();
-      try (StreamClient future = resume(org, head + 1_000_000, epoch, ack2)) {
+      try (SocketClient future = resume(org, head + 1_000_000, epoch, ack2)) {
         assertEquals(false, ack2[0].get("recovered"));
         long seq = publish(List.of(event(org, "users", 1))).get(0);
         assertEquals(List.of(seq), seqs(stale.events(1, WAIT)));
@@ -113,11 +114,11 @@ class ResumeIT extends StreamTestBase {
     String org = newOrg();
     var r = get("/v2/realtime/cursor", TestTokens.user(org));
     assertEquals(200, r.statusCode(), r.body());
-    Map<String, Object> cursor = StreamClient.parse(r.body());
+    Map<String, Object> cursor = SocketClient.parse(r.body());
     List<Long> afterSnapshot =
         publish(List.of(event(org, "dashboard", 1), event(org, "dashboard", 2)));
     var ack = holder();
-    try (StreamClient c =
+    try (SocketClient c =
         resume(org, ((Number) cursor.get("seq")).longValue(), (String) cursor.get("epoch"), ack)) {
       assertEquals(true, ack[0].get("recovered"));
       assertEquals(afterSnapshot, seqs(c.events(2, WAIT)));

@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ class RolloutZeroIT extends StreamTestBase {
   void zeroPercentRolloutSendsEveryOrgToLegacy() {
     for (String org : List.of("org-a", "org-b", "org-c", newOrg())) {
       Map<String, Object> c =
-          StreamClient.parse(get("/v2/realtime/config", TestTokens.user(org)).body());
+          SocketClient.parse(get("/v2/realtime/config", TestTokens.user(org)).body());
       assertEquals(false, c.get("streaming"));
       assertEquals("none", c.get("transport"));
       assertEquals(10, ((List<String>) c.get("legacyServices")).size());

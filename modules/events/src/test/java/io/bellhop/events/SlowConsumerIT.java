@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ class SlowConsumerIT extends StreamTestBase {
   void slowClientIsCutWith4509WhileAFastOneGetsEverythingAndTheSlowOneResumes() throws Exception {
     String org = newOrg();
     String pad = "p".repeat(2_000);
-    StreamClient fast = subscribe(org, "");
+    SocketClient fast = subscribe(org, "");
     var slow = new RawSocketClient(server.getPort());
     slow.sendText("{\"token\":\"" + TestTokens.user(org) + "\"}");
     // The slow client now reads nothing until every event is published.
@@ -60,7 +61,7 @@ class SlowConsumerIT extends StreamTestBase {
     assertSeqs(due.subList(0, before.size()), seqs(before));
 
     long cursor = before.isEmpty() ? ackSeq : seqs(before).get(before.size() - 1);
-    try (StreamClient again = StreamClient.connect(streamUri(""))) {
+    try (SocketClient again = SocketClient.connect(streamUri(""))) {
       again.send(
           "{\"token\":\""
               + TestTokens.user(org)
@@ -74,7 +75,7 @@ class SlowConsumerIT extends StreamTestBase {
       assertSeqs(due.subList(before.size(), due.size()), seqs(rest));
       again.assertNoEvents(Duration.ofMillis(300));
     }
-    var metrics = StreamClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
+    var metrics = SocketClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
     assertTrue(((Number) metrics.get("slowConsumerDisconnects")).longValue() >= 1);
   }
 }

@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bellhop.testing.SocketClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ class SlowlorisIT extends StreamTestBase {
   @Test
   void aStreamSocketOutlivesTheRequestHeadDeadlineOnceItHasHandshaken() throws Exception {
     String org = newOrg();
-    try (StreamClient client = subscribe(org, "");
+    try (SocketClient client = subscribe(org, "");
         var idle = new RawTcpClient("127.0.0.5", server.getPort())) {
       // A connection opened after the upgrade is cut by its request-head deadline: the upgraded
       // socket's own deadline, had it kept one, has passed too.

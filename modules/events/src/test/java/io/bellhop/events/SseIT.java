@@ -2,6 +2,7 @@ package io.bellhop.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,7 +33,7 @@ class SseIT extends StreamTestBase {
       if (lastEventId != null) {
         req.header("Last-Event-ID", lastEventId);
       }
-      response = StreamClient.HTTP.sendAsync(req.build(), HttpResponse.BodyHandlers.ofLines());
+      response = SocketClient.HTTP.sendAsync(req.build(), HttpResponse.BodyHandlers.ofLines());
       response.thenAccept(
           r -> {
             String[] id = {null};
@@ -43,7 +44,7 @@ class SseIT extends StreamTestBase {
                         id[0] = line.substring(3).trim();
                       } else if (line.startsWith("data:")) {
                         lastId = id[0];
-                        frames.add(StreamClient.parse(line.substring(5).trim()));
+                        frames.add(SocketClient.parse(line.substring(5).trim()));
                       }
                     });
           });
@@ -132,7 +133,7 @@ class SseIT extends StreamTestBase {
       await(WAIT, "the SSE feed to count", () -> open("sse") == 1);
 
       Map<String, Object> first =
-          StreamClient.parse(get("/v2/realtime/poll?waitMs=0", token).body());
+          SocketClient.parse(get("/v2/realtime/poll?waitMs=0", token).body());
       String cursor = "&lastSeq=" + first.get("seq") + "&epoch=" + first.get("epoch");
       var waiting =
           CompletableFuture.supplyAsync(
@@ -153,7 +154,7 @@ class SseIT extends StreamTestBase {
   }
 
   private Map<String, Object> metrics() {
-    return StreamClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
+    return SocketClient.parse(get("/v2/realtime/metrics", TestTokens.ops()).body());
   }
 
   @SuppressWarnings("unchecked")

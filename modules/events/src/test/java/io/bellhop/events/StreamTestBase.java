@@ -3,6 +3,7 @@ package io.bellhop.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bellhop.testing.RealServicesTest;
+import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -29,25 +30,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class StreamTestBase extends RealServicesTest {
   protected static final Duration WAIT = Duration.ofSeconds(15);
-
-  /**
-   * The settings of app/'s application.yml that change what these modules do, for a server without
-   * app/: the development JWT secret ({@link TestTokens} signs with it); Micronaut's exp check off
-   * (platform's TokenClaimsValidator checks exp with clock skew instead, decision 26); Micronaut's
-   * localhost CORS guard off, so that platform's OriginPolicy answers a foreign origin (decision
-   * 28). Everything else the modules read has its default in code, and the rest of application.yml
-   * is the app's own (console, Prometheus, health, PostgreSQL, timeouts, shutdown, NATS address and
-   * reconnects). In app/ these are its values already: its ModuleTestConfigTest fails when one
-   * differs.
-   */
-  public static final Map<String, String> APP_SETTINGS =
-      Map.of(
-          "micronaut.security.token.jwt.signatures.secret.generator.secret",
-          TestTokens.DEV_SECRET,
-          "micronaut.security.token.jwt.claims-validators.expiration",
-          "false",
-          "micronaut.server.cors.localhost-pass-through",
-          "true");
 
   @Inject protected EmbeddedServer server;
 
@@ -98,12 +80,12 @@ public abstract class StreamTestBase extends RealServicesTest {
   }
 
   /** Opens a socket, sends a handshake with a user token of {@code org}, and awaits the ack. */
-  protected StreamClient subscribe(String org, String extraHandshakeFields) {
+  protected SocketClient subscribe(String org, String extraHandshakeFields) {
     return subscribeWith(TestTokens.user(org), extraHandshakeFields);
   }
 
-  protected StreamClient subscribeWith(String token, String extraHandshakeFields) {
-    StreamClient c = StreamClient.connect(streamUri(""));
+  protected SocketClient subscribeWith(String token, String extraHandshakeFields) {
+    SocketClient c = SocketClient.connect(streamUri(""));
     c.send("{\"token\":\"" + token + "\",\"version\":1" + extraHandshakeFields + "}");
     c.next("ack", WAIT);
     return c;
@@ -126,7 +108,7 @@ public abstract class StreamTestBase extends RealServicesTest {
         post("/v2/realtime/events", TestTokens.publisher(), "[" + String.join(",", events) + "]");
     assertEquals(200, r.statusCode(), r.body());
     var seqs = new ArrayList<Long>();
-    for (Object s : (List<Object>) StreamClient.parse(r.body()).get("seqs")) {
+    for (Object s : (List<Object>) SocketClient.parse(r.body()).get("seqs")) {
       seqs.add(((Number) s).longValue());
     }
     return seqs;
@@ -155,7 +137,7 @@ public abstract class StreamTestBase extends RealServicesTest {
       if (token != null) {
         req.header("Authorization", "Bearer " + token);
       }
-      return StreamClient.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      return SocketClient.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -167,7 +149,7 @@ public abstract class StreamTestBase extends RealServicesTest {
       if (token != null) {
         req.header("Authorization", "Bearer " + token);
       }
-      return StreamClient.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      return SocketClient.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -31,13 +31,15 @@ import java.util.concurrent.TimeUnit;
  * channel's event loop.
  *
  * <p>What it enforces, each with its close code: a rate of frames of any kind (4430); text only
- * (1003); RSV bits only as negotiated (1002); the message limit while reassembling fragments and
- * while inflating (1009), since Netty's frame limit is per frame and its deflate decoder has no
- * cap; valid UTF-8 (1007). It takes the place of Netty's permessage-deflate decoder and answers
- * pings itself through the session's bounded writer, at most one pong outstanding, where Micronaut
- * would answer each one unbounded. Once it has refused a connection nothing more is decoded,
- * inflated or parsed: raw input is dropped up to {@link #DRAIN_AFTER_REFUSAL}, then no longer read,
- * so a hostile client costs no work after its close.
+ * (1003), unless the endpoint takes binary messages ({@link SocketSpec#maxBinaryBytes()}), which go
+ * straight to the socket's owner and never through Micronaut; RSV bits only as negotiated (1002);
+ * the message limits while reassembling fragments and while inflating (1009), since Netty's frame
+ * limit is per frame and its deflate decoder has no cap; valid UTF-8 (1007). It takes the place of
+ * Netty's permessage-deflate decoder and answers pings itself through the session's bounded writer,
+ * at most one pong outstanding, where Micronaut would answer each one unbounded. Once it has
+ * refused a connection nothing more is decoded, inflated or parsed: raw input is dropped up to
+ * {@link #DRAIN_AFTER_REFUSAL}, then no longer read, so a hostile client costs no work after its
+ * close.
  */
 final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
   static final String NAME = "bellhop-frame-guard";
@@ -59,6 +61,9 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
 
     /** A client ping to answer; takes ownership of {@code payload}. */
     void pinged(ByteBuf payload);
+
+    /** A whole binary message, within the binary limit; takes ownership of {@code bytes}. */
+    void binary(ByteBuf bytes);
   }
 
   /** How client data frames are compressed, as negotiated at the upgrade. */
@@ -72,6 +77,7 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
 
   private final Owner owner;
   private final int maxMessageBytes;
+  private final int maxBinaryBytes;
   private final TokenBucket bucket;
   private Deflate deflate;
   private final Duration closeGrace;
@@ -80,13 +86,24 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
   private ByteBuf message;
   private int messageWireBytes;
   private boolean messageCompressed;
+  private boolean messageBinary;
   private boolean refused;
   private ScheduledFuture<?> closeTimer;
 
+  /**
+   * @param maxMessageBytes the largest text message
+   * @param maxBinaryBytes the largest binary message; 0 refuses binary frames (1003)
+   */
   ClientFrameGuard(
-      Owner owner, int maxMessageBytes, TokenBucket bucket, Deflate deflate, Duration closeGrace) {
+      Owner owner,
+      int maxMessageBytes,
+      int maxBinaryBytes,
+      TokenBucket bucket,
+      Deflate deflate,
+      Duration closeGrace) {
     this.owner = owner;
     this.maxMessageBytes = maxMessageBytes;
+    this.maxBinaryBytes = maxBinaryBytes;
     this.bucket = bucket;
     this.deflate = deflate;
     this.closeGrace = closeGrace;
@@ -98,14 +115,20 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
    * first frame.
    */
   static ClientFrameGuard install(
-      Channel channel, Owner owner, int maxMessageBytes, TokenBucket bucket, Duration closeGrace) {
+      Channel channel,
+      Owner owner,
+      int maxMessageBytes,
+      int maxBinaryBytes,
+      TokenBucket bucket,
+      Duration closeGrace) {
     ChannelPipeline pipeline = channel.pipeline();
     Deflate deflate = takeDeflateDecoder(pipeline);
     ChannelHandlerContext frames = pipeline.context(WebSocketFrameDecoder.class);
     if (frames == null) {
       throw new IllegalStateException("no WebSocket frame decoder in " + pipeline.names());
     }
-    var guard = new ClientFrameGuard(owner, maxMessageBytes, bucket, deflate, closeGrace);
+    var guard =
+        new ClientFrameGuard(owner, maxMessageBytes, maxBinaryBytes, bucket, deflate, closeGrace);
     pipeline.addAfter(frames.name(), NAME, guard);
     return guard;
   }
@@ -149,7 +172,7 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
         owner.pinged(frame.content().retain());
       } else if (frame instanceof PongWebSocketFrame) {
         // Unsolicited pongs are allowed and mean nothing here.
-      } else if (frame instanceof BinaryWebSocketFrame) {
+      } else if (frame instanceof BinaryWebSocketFrame && maxBinaryBytes == 0) {
         refuse(ctx, CloseCode.UNSUPPORTED_DATA, "binary frames are not accepted");
       } else {
         dataFrame(ctx, frame);
@@ -159,9 +182,9 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** A text or continuation frame; Netty's decoder has already checked their order. */
+  /** A text, binary or continuation frame; Netty's decoder has already checked their order. */
   private void dataFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    boolean first = frame instanceof TextWebSocketFrame;
+    boolean first = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
     int rsv = frame.rsv();
     if ((rsv & ~WebSocketExtension.RSV1) != 0) {
       refuse(ctx, CloseCode.PROTOCOL_ERROR, "RSV2/RSV3 set");
@@ -184,31 +207,31 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
     if (first) {
       messageCompressed = rsv1;
       messageWireBytes = 0;
+      messageBinary = frame instanceof BinaryWebSocketFrame;
     }
+    int limit = messageBinary ? maxBinaryBytes : maxMessageBytes;
     boolean compressed = deflate == Deflate.PER_FRAME ? rsv1 : messageCompressed;
     ByteBuf content = frame.content();
     if (first && frame.isFinalFragment() && !compressed) {
       // The common case, a whole plain message in one frame: no copy.
-      if (content.readableBytes() > maxMessageBytes) {
+      if (content.readableBytes() > limit) {
         refuse(ctx, CloseCode.MESSAGE_TOO_BIG, tooBig());
-      } else if (!ByteBufUtil.isText(content, StandardCharsets.UTF_8)) {
-        refuse(ctx, CloseCode.INVALID_PAYLOAD, "text is not valid UTF-8");
       } else {
-        ctx.fireChannelRead(new TextWebSocketFrame(content.retain()));
+        deliver(ctx, content.retain());
       }
       return;
     }
     messageWireBytes += content.readableBytes();
-    if (messageWireBytes > maxMessageBytes + WIRE_SLACK) {
+    if (messageWireBytes > limit + WIRE_SLACK) {
       refuse(ctx, CloseCode.MESSAGE_TOO_BIG, tooBig());
       return;
     }
     if (message == null) {
-      message = ctx.alloc().heapBuffer(Math.min(1024, maxMessageBytes + 1), maxMessageBytes + 1);
+      message = ctx.alloc().heapBuffer(Math.min(1024, limit + 1), limit + 1);
     }
     if (compressed) {
       boolean end = deflate == Deflate.PER_FRAME || frame.isFinalFragment();
-      switch (inflater.inflate(content, end, message, maxMessageBytes)) {
+      switch (inflater.inflate(content, end, message, limit)) {
         case TOO_BIG -> {
           refuse(ctx, CloseCode.MESSAGE_TOO_BIG, tooBig());
           return;
@@ -219,7 +242,7 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
         }
         case OK -> {}
       }
-    } else if (message.readableBytes() + content.readableBytes() > maxMessageBytes) {
+    } else if (message.readableBytes() + content.readableBytes() > limit) {
       refuse(ctx, CloseCode.MESSAGE_TOO_BIG, tooBig());
       return;
     } else {
@@ -228,17 +251,26 @@ final class ClientFrameGuard extends ChannelInboundHandlerAdapter {
     if (frame.isFinalFragment()) {
       ByteBuf whole = message;
       message = null;
-      if (!ByteBufUtil.isText(whole, StandardCharsets.UTF_8)) {
-        whole.release();
-        refuse(ctx, CloseCode.INVALID_PAYLOAD, "text is not valid UTF-8");
-      } else {
-        ctx.fireChannelRead(new TextWebSocketFrame(whole));
-      }
+      deliver(ctx, whole);
+    }
+  }
+
+  /** A whole message: binary to the owner, valid UTF-8 text on to Micronaut. Takes {@code m}. */
+  private void deliver(ChannelHandlerContext ctx, ByteBuf m) {
+    if (messageBinary) {
+      owner.binary(m);
+    } else if (!ByteBufUtil.isText(m, StandardCharsets.UTF_8)) {
+      m.release();
+      refuse(ctx, CloseCode.INVALID_PAYLOAD, "text is not valid UTF-8");
+    } else {
+      ctx.fireChannelRead(new TextWebSocketFrame(m));
     }
   }
 
   private String tooBig() {
-    return "messages to the server are limited to " + maxMessageBytes + " bytes";
+    return messageBinary
+        ? "binary messages to the server are limited to " + maxBinaryBytes + " bytes"
+        : "messages to the server are limited to " + maxMessageBytes + " bytes";
   }
 
   private void refuse(ChannelHandlerContext ctx, CloseCode code, String reason) {

@@ -243,10 +243,36 @@ public final class RealtimeSocket implements ClientFrameGuard.Owner {
 
   /** Sends {@code refusal}'s error frame, then closes with its code (and retry hint, if any). */
   public void refuse(Refusal refusal) {
+    refuse(refusal, ErrorBody.of(refusal.error(), refusal.getMessage()).toFrame());
+  }
+
+  /**
+   * Like {@link #refuse(Refusal)}, with the module's own error frame: the documented {@code
+   * {"type":"error","code","message"}} plus fields of its protocol (an upload's durable offset).
+   */
+  public void refuse(Refusal refusal, String errorFrame) {
     endpoint.errors.increment();
     // If even the error frame does not fit, the close frame still tells the client why.
-    writer.sendText(ErrorBody.of(refusal.error(), refusal.getMessage()).toFrame());
+    writer.sendText(errorFrame);
     close(refusal.close(), refusal.closeReason());
+  }
+
+  /**
+   * Stops reading the client's input: TCP then pushes back on a client that sends faster than the
+   * module can take. For a module whose input is work (an upload's bytes), not a rate to refuse.
+   */
+  public void pauseReading() {
+    channel.config().setAutoRead(false);
+  }
+
+  /** Reads the client's input again after {@link #pauseReading()}, unless the socket ended. */
+  public void resumeReading() {
+    synchronized (this) {
+      if (phase == Phase.ENDED) {
+        return;
+      }
+    }
+    channel.config().setAutoRead(true);
   }
 
   /** Ends the socket with {@code code}; the close frame follows everything already queued. */
@@ -275,6 +301,15 @@ public final class RealtimeSocket implements ClientFrameGuard.Owner {
   void onText(String text) {
     try {
       handler.onText(text);
+    } catch (Refusal r) {
+      refuse(r);
+    }
+  }
+
+  @Override
+  public void binary(ByteBuf bytes) {
+    try {
+      handler.onBinary(bytes);
     } catch (Refusal r) {
       refuse(r);
     }

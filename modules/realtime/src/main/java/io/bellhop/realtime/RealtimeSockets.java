@@ -112,6 +112,7 @@ public final class RealtimeSockets implements GracefulShutdownCapable {
         channel,
         socket,
         spec.maxMessageBytes(),
+        spec.maxBinaryBytes(),
         new TokenBucket(spec.framesPerSecond(), spec.frameBurst(), System.nanoTime()),
         spec.closeGrace());
     socket.endpoint.total.increment();

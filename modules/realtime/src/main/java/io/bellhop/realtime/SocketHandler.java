@@ -1,5 +1,9 @@
 package io.bellhop.realtime;
 
+import io.bellhop.platform.CloseCode;
+import io.bellhop.platform.ErrorCode;
+import io.netty.buffer.ByteBuf;
+
 /**
  * A module's side of one socket. The kernel calls it on the socket's event loop, except {@link
  * #ended()}, which runs on whichever thread ended the socket. A {@link Refusal} thrown from {@link
@@ -9,6 +13,16 @@ public interface SocketHandler {
 
   /** A whole, bounded, valid UTF-8 text message from the client. */
   void onText(String text);
+
+  /**
+   * A whole binary message from the client, at most {@link SocketSpec#maxBinaryBytes()} bytes; only
+   * on endpoints that take binary. Takes ownership of {@code bytes}: release it.
+   */
+  default void onBinary(ByteBuf bytes) {
+    bytes.release();
+    throw new Refusal(
+        CloseCode.UNSUPPORTED_DATA, ErrorCode.BAD_REQUEST, "binary messages are not accepted");
+  }
 
   /**
    * The socket is ending (the kernel is closing it, or the peer went away); called once. Stop

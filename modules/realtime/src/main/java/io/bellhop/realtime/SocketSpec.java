@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param expiryGrace how long past the token's {@code exp} a socket may run without a refresh
  * @param framesPerSecond client frames of any kind per second, sustained (4430 past it)
  * @param frameBurst client frames at once before {@code framesPerSecond} applies
+ * @param maxBinaryBytes the largest binary client message, handed to {@link
+ *     SocketHandler#onBinary}; 0 (text-only endpoints) closes a binary frame with 1003
  */
 public record SocketSpec(
     String name,
@@ -24,7 +26,30 @@ public record SocketSpec(
     Duration closeGrace,
     Duration expiryGrace,
     int framesPerSecond,
-    int frameBurst) {
+    int frameBurst,
+    int maxBinaryBytes) {
+
+  /** A text-only endpoint. */
+  public SocketSpec(
+      String name,
+      int maxMessageBytes,
+      long maxQueuedBytes,
+      Duration handshakeTimeout,
+      Duration closeGrace,
+      Duration expiryGrace,
+      int framesPerSecond,
+      int frameBurst) {
+    this(
+        name,
+        maxMessageBytes,
+        maxQueuedBytes,
+        handshakeTimeout,
+        closeGrace,
+        expiryGrace,
+        framesPerSecond,
+        frameBurst,
+        0);
+  }
 
   public SocketSpec {
     if (!name.matches("[a-z][a-z0-9-]*")) {

@@ -1,5 +1,6 @@
 package io.bellhop.realtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.platform.CloseCode;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -40,6 +42,7 @@ class ClientFrameGuardTest {
 
   static final class Owner implements ClientFrameGuard.Owner {
     final List<CloseCode> violations = new ArrayList<>();
+    final List<byte[]> binaries = new ArrayList<>();
     int pings;
 
     @Override
@@ -52,6 +55,12 @@ class ClientFrameGuardTest {
       pings++;
       payload.release();
     }
+
+    @Override
+    public void binary(ByteBuf bytes) {
+      binaries.add(ByteBufUtil.getBytes(bytes));
+      bytes.release();
+    }
   }
 
   private EmbeddedChannel channel(ClientFrameGuard.Deflate deflate) {
@@ -60,7 +69,7 @@ class ClientFrameGuardTest {
 
   private EmbeddedChannel channel(ClientFrameGuard.Deflate deflate, TokenBucket bucket) {
     return new EmbeddedChannel(
-        new ClientFrameGuard(owner, LIMIT, bucket, deflate, Duration.ofSeconds(10)));
+        new ClientFrameGuard(owner, LIMIT, 0, bucket, deflate, Duration.ofSeconds(10)));
   }
 
   private static ByteBuf utf8(String s) {
@@ -208,6 +217,60 @@ class ClientFrameGuardTest {
     assertNull(ch.readInbound());
   }
 
+  private EmbeddedChannel binaryChannel(ClientFrameGuard.Deflate deflate, int maxBinary) {
+    return new EmbeddedChannel(
+        new ClientFrameGuard(
+            owner,
+            LIMIT,
+            maxBinary,
+            new TokenBucket(1_000_000, 1_000_000, System.nanoTime()),
+            deflate,
+            Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void onABinaryEndpointWholeFragmentedAndCompressedBinaryMessagesGoToTheOwnerAsBytes() {
+    EmbeddedChannel ch = binaryChannel(ClientFrameGuard.Deflate.PER_MESSAGE, 64);
+    byte[] notUtf8 = {(byte) 0xc0, (byte) 0x80, 0, 1};
+    ch.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(notUtf8)));
+    ch.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {1, 2})));
+    ch.writeInbound(
+        new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[] {3})));
+    byte[] compressed = new ClientDeflater().compress(new byte[40]);
+    ch.writeInbound(new BinaryWebSocketFrame(true, RSV1, Unpooled.wrappedBuffer(compressed)));
+    ch.writeInbound(new TextWebSocketFrame("{}"));
+
+    assertTrue(owner.violations.isEmpty());
+    assertEquals(3, owner.binaries.size());
+    assertArrayEquals(notUtf8, owner.binaries.get(0));
+    assertArrayEquals(new byte[] {1, 2, 3}, owner.binaries.get(1));
+    assertArrayEquals(new byte[40], owner.binaries.get(2));
+    assertEquals("{}", received(ch), "text still goes on to Micronaut");
+    assertNull(ch.readInbound(), "binary never does");
+  }
+
+  @Test
+  void aBinaryMessageOverTheBinaryLimitIsRefusedWith1009WholeFragmentedOrInflated() {
+    EmbeddedChannel whole = binaryChannel(ClientFrameGuard.Deflate.NONE, 64);
+    whole.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[65])));
+    assertEquals(List.of(CloseCode.MESSAGE_TOO_BIG), owner.violations);
+
+    owner.violations.clear();
+    EmbeddedChannel fragmented = binaryChannel(ClientFrameGuard.Deflate.NONE, 64);
+    fragmented.writeInbound(
+        new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[40])));
+    fragmented.writeInbound(
+        new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[40])));
+    assertEquals(List.of(CloseCode.MESSAGE_TOO_BIG), owner.violations);
+
+    owner.violations.clear();
+    EmbeddedChannel inflated = binaryChannel(ClientFrameGuard.Deflate.PER_MESSAGE, 64);
+    byte[] bomb = new ClientDeflater().compress(new byte[100_000]);
+    inflated.writeInbound(new BinaryWebSocketFrame(true, RSV1, Unpooled.wrappedBuffer(bomb)));
+    assertEquals(List.of(CloseCode.MESSAGE_TOO_BIG), owner.violations);
+    assertTrue(owner.binaries.isEmpty());
+  }
+
   @Test
   void invalidUtf8IsRefusedWith1007WholeOrFragmented() {
     EmbeddedChannel ch = channel(ClientFrameGuard.Deflate.NONE);
@@ -249,7 +312,7 @@ class ClientFrameGuardTest {
   void afterARefusalNothingIsDecodedOrPassedOnAndAFloodIsNoLongerRead() {
     var ch = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, LIMIT));
     ClientFrameGuard.install(
-        ch, owner, LIMIT, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
+        ch, owner, LIMIT, 0, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
     ch.writeInbound(
         Unpooled.wrappedBuffer(maskedFrame(0x82, "x".getBytes(StandardCharsets.UTF_8))));
     assertEquals(List.of(CloseCode.UNSUPPORTED_DATA), owner.violations);
@@ -277,7 +340,7 @@ class ClientFrameGuardTest {
   void installedBehindTheFrameDecoderItTakesThePlaceOfNettysDeflateDecoder() {
     var ch = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, LIMIT), nettyInflater());
     ClientFrameGuard.install(
-        ch, owner, LIMIT, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
+        ch, owner, LIMIT, 0, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
     List<ChannelHandler> handlers = new ArrayList<>();
     ch.pipeline().forEach(h -> handlers.add(h.getValue()));
     assertInstanceOf(WebSocket13FrameDecoder.class, handlers.get(0));
@@ -294,7 +357,7 @@ class ClientFrameGuardTest {
   void aDeflateDecoderAddedAfterTheGuardIsTakenOverAtTheFirstCompressedFrame() {
     var ch = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, LIMIT));
     ClientFrameGuard.install(
-        ch, owner, LIMIT, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
+        ch, owner, LIMIT, 0, new TokenBucket(20, 100, System.nanoTime()), Duration.ofSeconds(10));
     ch.pipeline().addLast(nettyInflater());
     String text = "{\"token\":\"late\"}";
     byte[] payload = new ClientDeflater().compress(text.getBytes(StandardCharsets.UTF_8));

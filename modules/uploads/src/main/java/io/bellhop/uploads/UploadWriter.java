@@ -1,6 +1,7 @@
 package io.bellhop.uploads;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
 
 /**
  * The one writer of an upload session, until a newer one takes the session over. Not for use by
@@ -16,6 +17,9 @@ public interface UploadWriter extends AutoCloseable {
 
   /** The declared size: the upload is complete when {@link #offset()} reaches it. */
   long size();
+
+  /** When the session stops being resumable unless completed. */
+  Instant expiresAt();
 
   /**
    * Stores {@code bytes} at {@code offset} and returns the new durable offset. When this returns,

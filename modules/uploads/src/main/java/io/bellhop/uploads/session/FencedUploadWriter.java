@@ -69,7 +69,8 @@ final class FencedUploadWriter implements UploadWriter {
     return session;
   }
 
-  Instant expiresAt() {
+  @Override
+  public Instant expiresAt() {
     return session.expiresAt();
   }
 

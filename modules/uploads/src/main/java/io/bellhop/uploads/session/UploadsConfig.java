@@ -16,10 +16,16 @@ public class UploadsConfig {
   private int chunkSize = 64 * 1024;
 
   /**
-   * The most bytes a front end gathers before one {@code write} (one fsync and one commit): the
-   * memory an upload may hold on a node, and how many unacknowledged bytes a client may have sent.
+   * How many bytes a client may have sent and not yet seen acknowledged: the memory one upload may
+   * hold on a node. A front end stops reading a client that sends past it.
    */
-  private int window = 1024 * 1024;
+  private int window = 4 * 1024 * 1024;
+
+  /**
+   * The most bytes a front end gathers into one {@code write} (one fsync and one commit, then an
+   * acknowledgement): bytes lost to a crash are at most a window, of which this is the unit.
+   */
+  private int commitBytes = 1024 * 1024;
 
   /** How often each node looks for expired sessions. */
   private Duration sweepInterval = Duration.ofMinutes(5);
@@ -61,6 +67,14 @@ public class UploadsConfig {
 
   public void setWindow(int window) {
     this.window = window;
+  }
+
+  public int getCommitBytes() {
+    return commitBytes;
+  }
+
+  public void setCommitBytes(int commitBytes) {
+    this.commitBytes = commitBytes;
   }
 
   public Duration getSweepInterval() {

@@ -75,7 +75,8 @@ public final class FileUploadStore implements UploadStore {
         while (bytes.hasRemaining()) {
           position += ch.write(bytes, position);
         }
-        ch.force(true);
+        // fdatasync: the data and the size that reaches it; timestamps need not be durable.
+        ch.force(false);
         if (created) {
           fsyncDirectory(partialDir);
         }

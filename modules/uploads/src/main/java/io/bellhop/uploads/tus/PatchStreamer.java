@@ -18,7 +18,7 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The hot path of a PATCH: moves its body into the upload's writer in batches of at most {@code
- * window} bytes, each one durable step (append, fsync, commit). Memory per request is one window,
+ * commit-bytes}, each one durable step (append, fsync, commit). Memory per request is one batch,
  * whatever the body's size; the request's InputStream reads from Netty with back-pressure, so a
  * client can never get more than the socket buffers ahead of the disk.
  *
@@ -27,10 +27,10 @@ import java.security.NoSuchAlgorithmException;
 final class PatchStreamer {
   private static final int STAGING_BUFFER = 64 * 1024;
 
-  private final int window;
+  private final int batchBytes;
 
-  PatchStreamer(int window) {
-    this.window = window;
+  PatchStreamer(int batchBytes) {
+    this.batchBytes = batchBytes;
   }
 
   /**
@@ -45,7 +45,7 @@ final class PatchStreamer {
   long stream(UploadWriter writer, InputStream body) throws UploadException {
     long offset = writer.offset();
     long room = writer.size() - offset;
-    byte[] batch = new byte[(int) Math.min(window, room)];
+    byte[] batch = new byte[(int) Math.min(batchBytes, room)];
     int filled = 0;
     for (; ; ) {
       int limit = (int) Math.min(batch.length, room);

@@ -64,7 +64,7 @@ final class TusController {
   TusController(Uploads uploads, UploadsConfig config) {
     this.uploads = uploads;
     this.config = config;
-    this.patches = new PatchStreamer(config.getWindow());
+    this.patches = new PatchStreamer(config.getCommitBytes());
   }
 
   @Options(uris = {"/", "/{uploadId}"})
@@ -108,10 +108,8 @@ final class TusController {
     }
     Principal principal = TokenVerifier.toPrincipal(authentication);
     UploadWriter writer;
-    UploadProgress created;
     try {
       writer = uploads.open(principal, declared);
-      created = uploads.progress(principal, writer.uploadId());
     } catch (UploadException e) {
       return error(e);
     }
@@ -132,7 +130,7 @@ final class TusController {
         HttpResponse.status(HttpStatus.CREATED)
             .header(HttpHeaders.LOCATION, location)
             .header(TUS_RESUMABLE, VERSION)
-            .header(UPLOAD_EXPIRES, TusHeaders.httpDate(created.expiresAt()));
+            .header(UPLOAD_EXPIRES, TusHeaders.httpDate(writer.expiresAt()));
     if (withUpload) {
       response.header(UPLOAD_OFFSET, Long.toString(writer.offset()));
     }
@@ -211,7 +209,7 @@ final class TusController {
       return HttpResponse.noContent()
           .header(TUS_RESUMABLE, VERSION)
           .header(UPLOAD_OFFSET, Long.toString(after))
-          .header(UPLOAD_EXPIRES, TusHeaders.httpDate(before.expiresAt()));
+          .header(UPLOAD_EXPIRES, TusHeaders.httpDate(writer.expiresAt()));
     } catch (UploadException e) {
       return error(e);
     }

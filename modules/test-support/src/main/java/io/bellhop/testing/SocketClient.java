@@ -1,4 +1,4 @@
-package io.bellhop.events;
+package io.bellhop.testing;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.serde.ObjectMapper;
@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A real WebSocket client of the stream (the JDK's), recording every message and the close code.
- * With {@link #pause()} it stops reading, so TCP back-pressure reaches the server as with a slow
- * browser.
+ * A real WebSocket client (the JDK's) of any Bellhop socket — the event stream, uploads — recording
+ * every text message and the close code. With {@link #pause()} it stops reading, so TCP
+ * back-pressure reaches the server as with a slow browser.
  */
-public final class StreamClient implements WebSocket.Listener, AutoCloseable {
+public final class SocketClient implements WebSocket.Listener, AutoCloseable {
   public static final HttpClient HTTP = HttpClient.newHttpClient();
 
   public final BlockingQueue<Map<String, Object>> messages = new LinkedBlockingQueue<>();
@@ -33,14 +33,14 @@ public final class StreamClient implements WebSocket.Listener, AutoCloseable {
   private volatile boolean paused;
   private WebSocket ws;
 
-  private StreamClient() {}
+  private SocketClient() {}
 
-  public static StreamClient connect(URI uri) {
+  public static SocketClient connect(URI uri) {
     return connect(uri, Map.of());
   }
 
-  public static StreamClient connect(URI uri, Map<String, String> headers, String... subprotocols) {
-    var client = new StreamClient();
+  public static SocketClient connect(URI uri, Map<String, String> headers, String... subprotocols) {
+    var client = new SocketClient();
     WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     headers.forEach(b::header);
     if (subprotocols.length > 0) {
@@ -53,6 +53,16 @@ public final class StreamClient implements WebSocket.Listener, AutoCloseable {
 
   public void send(String text) {
     ws.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  /** Sends one binary message; returns once the JDK has handed it to the socket. */
+  public void sendBinary(java.nio.ByteBuffer bytes) {
+    ws.sendBinary(bytes, true).orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
+  /** Drops the connection without a close frame, as a crashed browser or a lost network would. */
+  public void abort() {
+    ws.abort();
   }
 
   /** The next message of the given type, skipping others (e.g. pings), or fails after timeout. */

@@ -1,0 +1,88 @@
+package io.bellhop.uploads.stream;
+
+import io.bellhop.platform.ErrorBody;
+import io.bellhop.platform.ErrorCode;
+import io.bellhop.platform.Principal;
+import io.bellhop.platform.TokenVerifier;
+import io.bellhop.uploads.UploadError;
+import io.bellhop.uploads.UploadException;
+import io.bellhop.uploads.UploadProgress;
+import io.bellhop.uploads.Uploads;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * {@code GET /v2/documents/upload/{uploadId}/progress} and {@code DELETE
+ * /v2/documents/upload/{uploadId}}: the same sessions the socket and tus write, whichever wrote
+ * them.
+ */
+@Controller("/v2/documents/upload")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class UploadSessionController {
+  private final Uploads uploads;
+
+  UploadSessionController(Uploads uploads) {
+    this.uploads = uploads;
+  }
+
+  @Get("/{uploadId}/progress")
+  HttpResponse<?> progress(String uploadId, Authentication authentication) {
+    Principal p = TokenVerifier.toPrincipal(authentication);
+    try {
+      UploadProgress at = uploads.progress(p, uploadId);
+      double percent = at.size() == 0 ? 100 : Math.floor(at.offset() * 1000.0 / at.size()) / 10;
+      return HttpResponse.ok(
+          new Progress(
+              at.uploadId(),
+              at.offset(),
+              at.size(),
+              percent,
+              at.state().name().toLowerCase(Locale.ROOT),
+              at.expiresAt()));
+    } catch (UploadException e) {
+      return refused(e);
+    }
+  }
+
+  @Delete("/{uploadId}")
+  HttpResponse<?> delete(String uploadId, Authentication authentication) {
+    try {
+      uploads.delete(TokenVerifier.toPrincipal(authentication), uploadId);
+      return HttpResponse.noContent();
+    } catch (UploadException e) {
+      return refused(e);
+    }
+  }
+
+  /** The HTTP status of an upload refusal; the body is the documented error body. */
+  static HttpResponse<ErrorBody> refused(UploadException e) {
+    HttpStatus status;
+    if (e.code() == UploadError.UPLOAD_NOT_FOUND) {
+      status = HttpStatus.NOT_FOUND;
+    } else if (e.code() == ErrorCode.FORBIDDEN) {
+      status = HttpStatus.FORBIDDEN;
+    } else if (e.code() == UploadError.STORAGE_UNAVAILABLE) {
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+    } else {
+      status = HttpStatus.BAD_REQUEST;
+    }
+    return HttpResponse.<ErrorBody>status(status).body(e.toErrorBody());
+  }
+
+  /** {@code state}: open, complete, failed, expired (see {@code UploadState}). */
+  @Serdeable
+  record Progress(
+      String uploadId, long offset, long size, double percent, String state, Instant expiresAt) {}
+}
