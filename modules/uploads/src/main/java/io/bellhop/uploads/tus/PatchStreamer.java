@@ -15,10 +15,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The hot path of a PATCH: moves its body into the upload's writer in batches of at most {@code
- * commit-bytes}, each one durable step (append, fsync, commit). Memory per request is one batch,
+ * commit-bytes}, each one durable step (append, fsync, commit). Memory per request is two batches,
  * whatever the body's size; the request's InputStream reads from Netty with back-pressure, so a
  * client can never get more than the socket buffers ahead of the disk.
  *
@@ -28,9 +32,11 @@ final class PatchStreamer {
   private static final int STAGING_BUFFER = 64 * 1024;
 
   private final int batchBytes;
+  private final Executor storing;
 
-  PatchStreamer(int batchBytes) {
+  PatchStreamer(int batchBytes, Executor storing) {
     this.batchBytes = batchBytes;
+    this.storing = storing;
   }
 
   /**
@@ -38,46 +44,90 @@ final class PatchStreamer {
    * breaks off (client killed, network gone) keeps what arrived: it is committed before the
    * refusal.
    *
+   * <p>Reading and storing overlap: while one batch is being stored (append, fsync, commit) on
+   * {@code storing}, the next is read into a second buffer. The writer still sees one write at a
+   * time, in order.
+   *
    * @throws UploadException the writer's refusals; {@link UploadError#SIZE_EXCEEDED} when the body
    *     goes past the declared length (every byte within it is kept); {@code BAD_REQUEST} when the
    *     body broke off
    */
   long stream(UploadWriter writer, InputStream body) throws UploadException {
-    long offset = writer.offset();
-    long room = writer.size() - offset;
-    byte[] batch = new byte[(int) Math.min(batchBytes, room)];
+    long handed = writer.offset(); // the end of the bytes handed to writes
+    long end = writer.size();
+    byte[] batch = new byte[(int) Math.min(batchBytes, end - handed)];
+    byte[] spare = null;
+    CompletableFuture<Long> storing = null;
     int filled = 0;
     for (; ; ) {
-      int limit = (int) Math.min(batch.length, room);
+      int limit = (int) Math.min(batch.length, end - handed);
       if (filled == limit) {
         if (filled == 0) {
           break;
         }
-        offset = writer.write(offset, ByteBuffer.wrap(batch, 0, filled));
-        room -= filled;
+        awaitStored(storing);
+        storing = store(writer, handed, batch, filled);
+        handed += filled;
         filled = 0;
+        byte[] free = spare == null ? new byte[batch.length] : spare;
+        spare = batch;
+        batch = free;
         continue;
       }
       int n;
       try {
         n = body.read(batch, filled, limit - filled);
       } catch (IOException | RuntimeException broken) {
-        if (filled > 0) {
-          offset = writer.write(offset, ByteBuffer.wrap(batch, 0, filled));
-        }
-        throw brokeOff(offset, broken);
+        awaitStored(storing);
+        long durable =
+            filled > 0 ? writer.write(handed, ByteBuffer.wrap(batch, 0, filled)) : handed;
+        throw brokeOff(durable, broken);
       }
       if (n < 0) {
-        return filled > 0 ? writer.write(offset, ByteBuffer.wrap(batch, 0, filled)) : offset;
+        awaitStored(storing);
+        return filled > 0 ? writer.write(handed, ByteBuffer.wrap(batch, 0, filled)) : handed;
       }
       filled += n;
     }
+    awaitStored(storing);
     if (readsMore(body)) {
       throw new UploadException(
           UploadError.SIZE_EXCEEDED,
           "the request body goes past the upload's length; the bytes up to it are stored");
     }
-    return offset;
+    return handed;
+  }
+
+  private CompletableFuture<Long> store(UploadWriter writer, long offset, byte[] batch, int n) {
+    var stored = new CompletableFuture<Long>();
+    try {
+      storing.execute(
+          () -> {
+            try {
+              stored.complete(writer.write(offset, ByteBuffer.wrap(batch, 0, n)));
+            } catch (UploadException | RuntimeException e) {
+              stored.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      stored.completeExceptionally(e);
+    }
+    return stored;
+  }
+
+  /** Waits for the batch being stored, if any; its refusal is this request's. */
+  private static void awaitStored(@Nullable CompletableFuture<Long> stored) throws UploadException {
+    if (stored == null) {
+      return;
+    }
+    try {
+      stored.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UploadException refused) {
+        throw refused;
+      }
+      throw new UploadException(ErrorCode.INTERNAL, "storing a batch failed", e.getCause());
+    }
   }
 
   /**

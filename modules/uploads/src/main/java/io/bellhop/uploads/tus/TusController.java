@@ -40,7 +40,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import java.io.InputStream;
+import jakarta.inject.Named;
+import java.util.concurrent.ExecutorService;
 
 /**
  * tus 1.0.0 at {@code /v2/documents/tus/}: OPTIONS (discovery), POST (creation, with upload), HEAD
@@ -61,10 +62,13 @@ final class TusController {
   private final UploadsConfig config;
   private final PatchStreamer patches;
 
-  TusController(Uploads uploads, UploadsConfig config) {
+  TusController(
+      Uploads uploads,
+      UploadsConfig config,
+      @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     this.uploads = uploads;
     this.config = config;
-    this.patches = new PatchStreamer(config.getCommitBytes());
+    this.patches = new PatchStreamer(config.getCommitBytes(), blocking);
   }
 
   @Options(uris = {"/", "/{uploadId}"})
@@ -244,15 +248,17 @@ final class TusController {
           UploadError.SIZE_EXCEEDED,
           "Content-Length goes past the upload's length (" + writer.size() + " bytes)");
     }
-    InputStream body = ((ServerHttpRequest<?>) request).byteBody().toInputStream();
-    long offset =
-        expected == null
-            ? patches.stream(writer, body)
-            : patches.streamVerified(writer, body, expected);
-    if (offset == writer.size()) {
-      writer.complete();
+    try (var body = new BodyStream(config.getCommitBytes())) {
+      ((ServerHttpRequest<?>) request).byteBody().toByteArrayPublisher().subscribe(body);
+      long offset =
+          expected == null
+              ? patches.stream(writer, body)
+              : patches.streamVerified(writer, body, expected);
+      if (offset == writer.size()) {
+        writer.complete();
+      }
+      return offset;
     }
-    return offset;
   }
 
   private UploadProgress finishLeftOpen(Principal principal, String uploadId)
