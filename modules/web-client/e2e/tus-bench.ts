@@ -6,8 +6,12 @@
  * script. Time is from start() to onSuccess; MiB/s = file size / time. One warm-up upload per
  * target is not counted.
  *
+ * With --heap-mib H, also one upload of --heap-file-mib (1024) in one PATCH to a second node whose
+ * heap is capped at H MiB (-Xmx): it completes only if the body is streamed, not buffered.
+ *
  * Usage (from modules/web-client, after an app build; infra/bench/uploads/tus.sh does all of it):
- *   node dist/e2e/tus-bench.js [--runs 3] [--size-mib 200] [--chunk-mib 0]   (0: one PATCH)
+ *   node dist/e2e/tus-bench.js [--runs 3] [--size-mib 200] [--chunk-mib 0 (one PATCH)]
+ *                              [--heap-mib 0 (off)] [--heap-file-mib 1024]
  * Prints a Markdown report and writes it to bench/results/tus-<timestamp>.md.
  */
 import { ChildProcess, spawn } from "node:child_process";
@@ -31,6 +35,8 @@ function arg(name: string, fallback: number): number {
 const RUNS = arg("runs", 3);
 const SIZE = arg("size-mib", 200) * MiB;
 const CHUNK = arg("chunk-mib", 0) * MiB || Infinity;
+const HEAP_MIB = arg("heap-mib", 0);
+const HEAP_FILE = arg("heap-file-mib", 1024) * MiB;
 
 type UploadSource = ConstructorParameters<typeof tus.Upload>[0];
 
@@ -41,12 +47,12 @@ interface Target {
 }
 
 /** One upload from start() to onSuccess, in seconds. */
-function upload(target: Target, file: string, sha256: string): Promise<number> {
+function upload(target: Target, file: string, sha256: string, chunkSize = CHUNK): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const u = new tus.Upload(createReadStream(file) as unknown as UploadSource, {
       endpoint: target.endpoint,
-      chunkSize: CHUNK,
+      chunkSize,
       retryDelays: [],
       headers: target.headers,
       metadata: {
@@ -118,6 +124,28 @@ async function main(): Promise<void> {
       }
     }
 
+    let heapLine = "";
+    if (HEAP_MIB > 0) {
+      const small = await stack.node({
+        env: {
+          JAVA_TOOL_OPTIONS: `-Xmx${HEAP_MIB}m`,
+          BELLHOP_UPLOADS_MAX_SIZE: String(HEAP_FILE),
+          BELLHOP_UPLOADS_STORAGE_DIRECTORY: path.join(stack.dir, "uploads-small-heap"),
+        },
+      });
+      const big = path.join(stack.dir, "big.bin");
+      const bigSha = await writeRandomFile(big, HEAP_FILE);
+      const smallToken = await small.token("org-bench-tus", "org_admin", "bench-tus");
+      const s = await upload(
+        { name: "small heap", endpoint: `${small.url}/v2/documents/tus/`, headers: { Authorization: `Bearer ${smallToken}` } },
+        big,
+        bigSha,
+        Infinity,
+      );
+      heapLine = `One ${HEAP_FILE / MiB} MiB upload in one PATCH to a node started with -Xmx${HEAP_MIB}m: completed, SHA-256 checked, ${(HEAP_FILE / MiB / s).toFixed(0)} MiB/s.\n`;
+      process.stderr.write(heapLine);
+    }
+
     const chunk = CHUNK === Infinity ? "one PATCH per file" : `${CHUNK / MiB} MiB PATCHes`;
     const lines = [
       `### tus: ${SIZE / MiB} MiB with SHA-256, tus-js-client 4.3.1 from Node, loopback, ${chunk}`,
@@ -131,6 +159,7 @@ async function main(): Promise<void> {
         return `| ${t.name} | ${rates.map((r) => r.toFixed(0)).join(", ")} | ${median(rates).toFixed(0)} |`;
       }),
       "",
+      heapLine,
     ];
     const report = lines.join("\n");
     process.stdout.write(report + "\n");
