@@ -13,6 +13,8 @@ public final class DocumentParser {
   private DocumentParser() {}
 
   /**
+   * Reads the fields of a document of {@code type} from its OCR lines.
+   *
    * @param today the day the document is read, which places two-digit MRZ years in their century
    *     and bounds a driving licence's year of issue
    * @return the fields found; when none, an empty result with {@code needsReview} and a reason

@@ -6,6 +6,8 @@ import java.util.List;
  * Where each element sits in the machine-readable zones of ICAO 9303 (parts 4 to 7): line count,
  * line length, and each checked element with the position of its check digit.
  */
+// List.of and records of final fields: immutable in fact, though not annotated so.
+@SuppressWarnings("ImmutableEnumChecker")
 enum MrzLayout {
   /** ID cards: 3 lines of 30. */
   TD1(

@@ -9,6 +9,9 @@ import java.util.Locale;
  * 9} a digit position), and how to find it in OCR text with position-based corrections.
  */
 final class PositionPattern {
+  private static final java.util.regex.Pattern NOT_ALPHANUMERIC =
+      java.util.regex.Pattern.compile("[^A-Z0-9]+");
+
   private final String shape;
 
   PositionPattern(String shape) {
@@ -66,7 +69,7 @@ final class PositionPattern {
 
   static List<String> tokens(String text) {
     List<String> tokens = new ArrayList<>();
-    for (String token : text.toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")) {
+    for (String token : NOT_ALPHANUMERIC.split(text.toUpperCase(Locale.ROOT))) {
       if (!token.isEmpty()) {
         tokens.add(token);
       }

@@ -10,6 +10,9 @@ import java.util.Map;
  * (level 5) carry text and a confidence (0-100, -1 for none). Words are gathered into their lines.
  */
 final class TesseractTsv {
+  private static final java.util.regex.Pattern LINE_BREAK =
+      java.util.regex.Pattern.compile("\r?\n");
+
   private static final int COLUMNS = 12;
   private static final int LEVEL = 0;
   private static final int CONFIDENCE = 10;
@@ -20,7 +23,7 @@ final class TesseractTsv {
 
   static List<OcrLine> parse(String tsv) {
     Map<String, LineBuilder> lines = new LinkedHashMap<>();
-    for (String row : tsv.split("\r?\n")) {
+    for (String row : LINE_BREAK.split(tsv)) {
       String[] cells = row.split("\t", -1);
       if (cells.length < COLUMNS || !cells[LEVEL].equals(WORD_LEVEL)) {
         continue;

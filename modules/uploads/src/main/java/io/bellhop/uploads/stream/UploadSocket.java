@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code window} plus one message: past it the socket stops reading, and TCP pushes back on the
  * client, until a commit has made room. So a client that ignores its window costs the node no more
  * memory than one that keeps it, and a crash loses at most that much, which the client re-sends
- * from the durable offset {@code ready} announces.
+ * from the durable offset {@code ready} announces. Across sockets the node's budget ({@code
+ * max-buffered-bytes}) bounds the sum the same way: a socket that receives while the node is over
+ * it stops reading until {@link UploadStreams} says there is room.
  *
  * <p>Threads: frames arrive on the socket's event loop; opening, storing and completing block
  * (PostgreSQL, fsync) and run on the writer pool, at most one task per socket at a time ({@code
@@ -64,6 +66,7 @@ final class UploadSocket implements SocketHandler {
   private long nextChunkSeq;
   private boolean committing;
   private boolean readingPaused;
+  private boolean waitingForNode;
   private long startOffset;
   private long startNanos;
 
@@ -162,6 +165,7 @@ final class UploadSocket implements SocketHandler {
   @Override
   public void onBinary(ByteBuf bytes) {
     boolean startStoring;
+    boolean waitForNode = false;
     synchronized (this) {
       if (phase != Phase.STREAMING) {
         bytes.release();
@@ -180,15 +184,35 @@ final class UploadSocket implements SocketHandler {
       receivedTo += n;
       received.add(bytes);
       receivedBytes += n;
-      if (receivedBytes >= window && !readingPaused) {
+      if (!streams.hold(n) && !waitingForNode) {
+        waitingForNode = waitForNode = true;
+      }
+      if ((receivedBytes >= window || waitingForNode) && !readingPaused) {
         readingPaused = true;
         socket.pauseReading();
       }
       startStoring = !committing;
       committing = true;
     }
+    if (waitForNode) {
+      streams.waitForRoom(this);
+    }
     if (startStoring) {
       streams.writers.execute(this::store);
+    }
+  }
+
+  /** The node is under its budget again. */
+  synchronized void roomOnNode() {
+    waitingForNode = false;
+    resumeIfRoom();
+  }
+
+  /** Reads again once this socket and the node both have room; the caller holds the lock. */
+  private void resumeIfRoom() {
+    if (readingPaused && !waitingForNode && receivedBytes < window && phase == Phase.STREAMING) {
+      readingPaused = false;
+      socket.resumeReading();
     }
   }
 
@@ -213,10 +237,7 @@ final class UploadSocket implements SocketHandler {
           break;
         }
         batch = takeBatch();
-        if (readingPaused && receivedBytes < window) {
-          readingPaused = false;
-          socket.resumeReading();
-        }
+        resumeIfRoom();
       }
       int n = batch.readableBytes();
       long offset;
@@ -233,6 +254,7 @@ final class UploadSocket implements SocketHandler {
         return;
       } finally {
         batch.release();
+        streams.release(n);
       }
       streams.bytesStored.increment(n);
       socket.sendText(progress(offset));
@@ -313,13 +335,17 @@ final class UploadSocket implements SocketHandler {
   @Override
   public void ended() {
     UploadWriter w;
+    long dropped;
     synchronized (this) {
       phase = Phase.ENDED;
       w = writer;
       received.forEach(ByteBuf::release);
       received.clear();
+      dropped = receivedBytes;
       receivedBytes = 0;
     }
+    streams.forget(this);
+    streams.release(dropped);
     if (w != null) {
       w.close();
     }

@@ -32,6 +32,21 @@ class UploadStreamConfig {
 
   int frameBurst = 2_000;
 
+  /**
+   * Bytes all upload sockets of this node may hold received and not yet stored. Past it every
+   * socket that receives stops reading until commits make room, so many sockets filling their
+   * windows at once cannot exhaust the node's memory.
+   */
+  long maxBufferedBytes = 256L * 1024 * 1024;
+
+  public long getMaxBufferedBytes() {
+    return maxBufferedBytes;
+  }
+
+  public void setMaxBufferedBytes(long maxBufferedBytes) {
+    this.maxBufferedBytes = maxBufferedBytes;
+  }
+
   public Duration getHandshakeTimeout() {
     return handshakeTimeout;
   }

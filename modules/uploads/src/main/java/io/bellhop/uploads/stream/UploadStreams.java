@@ -5,12 +5,15 @@ import io.bellhop.realtime.SocketSpec;
 import io.bellhop.uploads.Uploads;
 import io.bellhop.uploads.session.UploadsConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The node's side of {@code WS /v2/documents/upload/stream}: what its sockets share. */
 @Singleton
@@ -23,6 +26,13 @@ final class UploadStreams {
   final Counter bytesStored;
   final Counter completed;
   private final UploadStreamConfig config;
+
+  /**
+   * Bytes every socket holds received and not yet stored; at most the budget plus a message each.
+   */
+  private final AtomicLong buffered = new AtomicLong();
+
+  private final ConcurrentLinkedQueue<UploadSocket> waitingForRoom = new ConcurrentLinkedQueue<>();
 
   UploadStreams(
       Uploads uploads, UploadsConfig limits, UploadStreamConfig config, MeterRegistry registry) {
@@ -47,6 +57,41 @@ final class UploadStreams {
         Counter.builder("bellhop_upload_stream_completed")
             .description("uploads completed over the upload socket")
             .register(registry);
+    Gauge.builder("bellhop_upload_stream_buffered_bytes", buffered, AtomicLong::get)
+        .description("bytes upload sockets hold received and not yet stored")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  /** Counts {@code n} bytes a socket received; false when the node is now over its budget. */
+  boolean hold(long n) {
+    return buffered.addAndGet(n) <= config.maxBufferedBytes;
+  }
+
+  /** {@code n} held bytes were stored or dropped; sockets waiting for room may read again. */
+  void release(long n) {
+    if (buffered.addAndGet(-n) <= config.maxBufferedBytes) {
+      wakeWaiting();
+    }
+  }
+
+  /** {@code socket} stopped reading for the node's budget: tell it once there is room. */
+  void waitForRoom(UploadSocket socket) {
+    waitingForRoom.add(socket);
+    if (buffered.get() <= config.maxBufferedBytes) {
+      wakeWaiting(); // the room came between its hold() and here
+    }
+  }
+
+  void forget(UploadSocket socket) {
+    waitingForRoom.remove(socket);
+  }
+
+  private void wakeWaiting() {
+    UploadSocket next;
+    while (buffered.get() <= config.maxBufferedBytes && (next = waitingForRoom.poll()) != null) {
+      next.roomOnNode();
+    }
   }
 
   UploadSocket newSocket(RealtimeSocket socket) {

@@ -8,6 +8,8 @@ import io.bellhop.testing.RealServicesTest;
 import io.bellhop.testing.SocketClient;
 import io.bellhop.testing.TestTokens;
 import io.bellhop.uploads.store.UploadStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -24,12 +26,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -47,11 +53,16 @@ class UploadStreamIT extends RealServicesTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int CHUNK = 16 * 1024;
   private static final int WINDOW = 128 * 1024;
+
+  /** The node's budget of unstored bytes: less than two sockets' windows. */
+  private static final int BUDGET = 160 * 1024;
+
   private static final Path DIRECTORY = temporaryDirectory();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Inject EmbeddedServer server;
   @Inject UploadStore store;
+  @Inject MeterRegistry meters;
 
   @Override
   public Map<String, String> getProperties() {
@@ -62,6 +73,7 @@ class UploadStreamIT extends RealServicesTest {
     properties.put("bellhop.uploads.chunk-size", Integer.toString(CHUNK));
     properties.put("bellhop.uploads.window", Integer.toString(WINDOW));
     properties.put("bellhop.uploads.commit-bytes", Integer.toString(32 * 1024));
+    properties.put("bellhop.uploads.stream.max-buffered-bytes", Integer.toString(BUDGET));
     return properties;
   }
 
@@ -120,6 +132,37 @@ class UploadStreamIT extends RealServicesTest {
       assertEquals(sha256(png), second.next("complete", WAIT).get("sha256"));
     }
     assertArrayEquals(png, stored(id));
+  }
+
+  @Test
+  void clientsThatIgnoreTheirWindowOverTheNodesBudgetAreSlowedNotRefusedAndAllComplete()
+      throws Exception {
+    String token = token();
+    List<byte[]> files = List.of(png(300, 11), png(300, 12), png(300, 13));
+    var uploads = new ArrayList<CompletableFuture<Map<String, Object>>>();
+    for (byte[] file : files) {
+      uploads.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (SocketClient c = connect()) {
+                  c.send(newUpload(token, file.length, sha256(file)));
+                  c.next("ready", WAIT);
+                  for (int at = 0; at < file.length; at += CHUNK) {
+                    c.sendBinary(ByteBuffer.wrap(file, at, Math.min(CHUNK, file.length - at)));
+                  }
+                  return c.next("complete", WAIT);
+                }
+              }));
+    }
+    for (int i = 0; i < files.size(); i++) {
+      assertEquals(sha256(files.get(i)), uploads.get(i).get(60, TimeUnit.SECONDS).get("sha256"));
+    }
+    Gauge buffered = meters.get("bellhop_upload_stream_buffered_bytes").gauge();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (buffered.value() != 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(20_000_000L);
+    }
+    assertEquals(0, buffered.value(), "every byte held is released once stored");
   }
 
   @Test
@@ -359,8 +402,12 @@ class UploadStreamIT extends RealServicesTest {
     return out.toByteArray();
   }
 
-  static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Path temporaryDirectory() {
