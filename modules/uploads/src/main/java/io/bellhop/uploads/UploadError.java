@@ -1,5 +1,6 @@
 package io.bellhop.uploads;
 
+import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.WireErrorCode;
 
 /**
@@ -31,5 +32,30 @@ public enum UploadError implements WireErrorCode {
   @Override
   public String description() {
     return description;
+  }
+
+  /**
+   * The HTTP status with which the uploads endpoints answer a refusal with {@code code}: the
+   * module's codes and the shared ones. (tus answers {@code CHECKSUM_MISMATCH} with its own 460.)
+   */
+  public static int httpStatus(WireErrorCode code) {
+    if (code instanceof UploadError upload) {
+      return switch (upload) {
+        case SIZE_EXCEEDED -> 413;
+        case UNSUPPORTED_TYPE -> 415;
+        case CHECKSUM_MISMATCH -> 422;
+        case OUT_OF_ORDER, UPLOAD_TAKEN_OVER, UPLOAD_INCOMPLETE -> 409;
+        case UPLOAD_EXPIRED, UPLOAD_CLOSED -> 410;
+        case UPLOAD_NOT_FOUND, DOCUMENT_NOT_FOUND -> 404;
+        case STORAGE_UNAVAILABLE -> 503;
+      };
+    }
+    if (code == ErrorCode.FORBIDDEN) {
+      return 403;
+    }
+    if (code == ErrorCode.UNAUTHORIZED) {
+      return 401;
+    }
+    return code == ErrorCode.INTERNAL ? 500 : 400;
   }
 }

@@ -10,9 +10,16 @@ import java.time.Instant;
  * @param state {@link UploadState#EXPIRED} as soon as {@code expiresAt} has passed, even before the
  *     sweeper removed it
  * @param expiresAt when an open session stops being resumable
+ * @param declared what the client declared when it opened the session (the tus front end echoes it
+ *     as {@code Upload-Metadata})
  */
 public record UploadProgress(
-    String uploadId, long offset, long size, UploadState state, Instant expiresAt) {
+    String uploadId,
+    long offset,
+    long size,
+    UploadState state,
+    Instant expiresAt,
+    DeclaredUpload declared) {
 
   /** Whole percent of the declared size, rounded down. */
   public int percent() {

@@ -45,7 +45,7 @@ class DocumentTypeTest {
 
   @Test
   void progressPercentRoundsDown() {
-    assertEquals(33, new UploadProgress("up_x", 1, 3, UploadState.OPEN, null).percent());
-    assertEquals(100, new UploadProgress("up_x", 3, 3, UploadState.COMPLETE, null).percent());
+    assertEquals(33, new UploadProgress("up_x", 1, 3, UploadState.OPEN, null, null).percent());
+    assertEquals(100, new UploadProgress("up_x", 3, 3, UploadState.COMPLETE, null, null).percent());
   }
 }

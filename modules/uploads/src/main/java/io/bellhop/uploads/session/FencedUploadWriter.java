@@ -78,6 +78,22 @@ final class FencedUploadWriter implements UploadWriter {
     return session.expiresAt();
   }
 
+  /**
+   * A copy of the running SHA-256 if this writer's committed prefix ends at {@code offset}, else
+   * null. Taken under the writer's lock, so it never sees a write half done; null once the digest
+   * was finished by {@link #complete()} (finishing resets it).
+   */
+  synchronized MessageDigest digestAt(long offset) {
+    if (offset != committed || sha256 != null) {
+      return null;
+    }
+    try {
+      return (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      return null;
+    }
+  }
+
   @Override
   public synchronized long write(long offset, ByteBuffer bytes) throws UploadException {
     checkUsable();

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The SHA-256</b> is computed while streaming, in the writer's memory. A writer that resumes
  * re-reads the committed bytes from the store once to rebuild it (decision 92): the digest always
- * describes the stored bytes, whatever crashed where.
+ * describes the stored bytes, whatever crashed where. When this node still holds the previous
+ * writer at the committed offset, its digest is cloned instead (decision 137): a client that sends
+ * one request per chunk (tus) would otherwise re-read the whole prefix at every chunk.
  */
 @Singleton
 final class UploadSessions implements Uploads {
@@ -148,9 +150,14 @@ final class UploadSessions implements Uploads {
               return new TakenOver(row, generation);
             });
     UploadSessionRow row = taken.row();
+    FencedUploadWriter previous = writersHere.get(uploadId);
+    MessageDigest digest = previous == null ? null : previous.digestAt(row.committed());
+    if (digest == null) {
+      digest = digestOfCommitted(row);
+    }
     var writer =
         new FencedUploadWriter(
-            this, row, taken.generation(), row.committed(), digestOfCommitted(row), sniffer(row));
+            this, row, taken.generation(), row.committed(), digest, sniffer(row));
     FencedUploadWriter older = writersHere.put(uploadId, writer);
     if (older != null) {
       older.fence(UploadError.UPLOAD_TAKEN_OVER);
@@ -165,8 +172,17 @@ final class UploadSessions implements Uploads {
         row.state() == UploadState.OPEN && !now().isBefore(row.expiresAt())
             ? UploadState.EXPIRED
             : row.state();
+    var declared =
+        new DeclaredUpload(
+            row.filename(),
+            row.declaredSize(),
+            row.mimetype(),
+            row.documentType(),
+            row.guestId(),
+            row.propertyId(),
+            row.declaredSha256());
     return new UploadProgress(
-        row.id(), row.committed(), row.declaredSize(), state, row.expiresAt());
+        row.id(), row.committed(), row.declaredSize(), state, row.expiresAt(), declared);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.bellhop.uploads.stream;
 
 import io.bellhop.platform.ErrorBody;
-import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
 import io.bellhop.platform.TokenVerifier;
 import io.bellhop.uploads.UploadError;
@@ -66,19 +65,10 @@ final class UploadSessionController {
     }
   }
 
-  /** The HTTP status of an upload refusal; the body is the documented error body. */
+  /** An upload refusal with its HTTP status and the documented error body. */
   static HttpResponse<ErrorBody> refused(UploadException e) {
-    HttpStatus status;
-    if (e.code() == UploadError.UPLOAD_NOT_FOUND) {
-      status = HttpStatus.NOT_FOUND;
-    } else if (e.code() == ErrorCode.FORBIDDEN) {
-      status = HttpStatus.FORBIDDEN;
-    } else if (e.code() == UploadError.STORAGE_UNAVAILABLE) {
-      status = HttpStatus.SERVICE_UNAVAILABLE;
-    } else {
-      status = HttpStatus.BAD_REQUEST;
-    }
-    return HttpResponse.<ErrorBody>status(status).body(e.toErrorBody());
+    return HttpResponse.<ErrorBody>status(HttpStatus.valueOf(UploadError.httpStatus(e.code())))
+        .body(e.toErrorBody());
   }
 
   /** {@code state}: open, complete, failed, expired (see {@code UploadState}). */

@@ -164,6 +164,48 @@ class UploadSessionsIT extends RealServicesTest {
   }
 
   @Test
+  void aResumeOnTheNodeHoldingThePreviousWriterCopiesItsDigestInsteadOfReReadingTheBytes()
+      throws Exception {
+    Principal ada = user();
+    byte[] file = bytes(4 * CHUNK + 9, 16);
+    var reads = new AtomicInteger();
+    UploadSessions node = anotherNode(new MovableClock(), reads);
+    String id = node.open(ada, declared(file.length, sha256(file))).uploadId();
+    // One resume per chunk, the way a tus client sends one PATCH per chunk.
+    for (long at = 0; at < file.length; at += CHUNK) {
+      UploadWriter writer = node.resume(ada, id);
+      assertEquals(at, writer.offset());
+      writer.write(at, chunk(file, at));
+    }
+    UploadWriter last = node.resume(ada, id);
+
+    assertEquals(0, reads.get(), "no resume re-read the committed bytes");
+    assertEquals(sha256(file), last.complete().sha256());
+    assertArrayEquals(file, readComplete(id));
+  }
+
+  @Test
+  void aResumeReReadsTheBytesWhenThePreviousWriterHereIsBehindTheCommittedOffset()
+      throws Exception {
+    Principal ada = user();
+    byte[] file = bytes(3 * CHUNK, 17);
+    var reads = new AtomicInteger();
+    UploadSessions here = anotherNode(new MovableClock(), reads);
+    UploadWriter behind = here.open(ada, declared(file.length, sha256(file)));
+    String id = behind.uploadId();
+    behind.write(0, chunk(file, 0));
+    UploadWriter elsewhere = anotherNode(new MovableClock()).resume(ada, id);
+    elsewhere.write(CHUNK, chunk(file, CHUNK));
+
+    UploadWriter resumed = here.resume(ada, id);
+
+    assertEquals(1, reads.get(), "the digest was rebuilt from the stored bytes");
+    assertEquals(2 * CHUNK, resumed.offset());
+    resumed.write(2 * CHUNK, chunk(file, 2 * CHUNK));
+    assertEquals(sha256(file), resumed.complete().sha256());
+  }
+
+  @Test
   void bytesForAnyOffsetButTheCommittedOneAreRefusedAsOutOfOrder() throws Exception {
     Principal ada = user();
     byte[] file = bytes(3 * CHUNK, 4);
@@ -367,6 +409,57 @@ class UploadSessionsIT extends RealServicesTest {
   private UploadSessions anotherNode(MovableClock clock) throws IOException {
     return new UploadSessions(
         rows, anotherStore(), config, transactions, documents, inspector, clock);
+  }
+
+  /** Another node whose store counts how often the committed bytes are read back. */
+  private UploadSessions anotherNode(MovableClock clock, AtomicInteger reads) throws IOException {
+    return new UploadSessions(
+        rows,
+        new ReadCountingStore(anotherStore(), reads),
+        config,
+        transactions,
+        documents,
+        inspector,
+        clock);
+  }
+
+  /** The real store, counting {@code read} calls. */
+  private record ReadCountingStore(UploadStore store, AtomicInteger reads) implements UploadStore {
+    @Override
+    public long length(String uploadId) throws IOException {
+      return store.length(uploadId);
+    }
+
+    @Override
+    public long append(String uploadId, long offset, ByteBuffer bytes) throws IOException {
+      return store.append(uploadId, offset, bytes);
+    }
+
+    @Override
+    public void truncate(String uploadId, long length) throws IOException {
+      store.truncate(uploadId, length);
+    }
+
+    @Override
+    public InputStream read(String uploadId, long length) throws IOException {
+      reads.incrementAndGet();
+      return store.read(uploadId, length);
+    }
+
+    @Override
+    public void complete(String uploadId, long length) throws IOException {
+      store.complete(uploadId, length);
+    }
+
+    @Override
+    public InputStream openComplete(String uploadId) throws IOException {
+      return store.openComplete(uploadId);
+    }
+
+    @Override
+    public void delete(String uploadId) throws IOException {
+      store.delete(uploadId);
+    }
   }
 
   private byte[] readComplete(String id) throws IOException {
