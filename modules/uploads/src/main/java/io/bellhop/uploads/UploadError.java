@@ -9,7 +9,9 @@ import io.bellhop.platform.WireErrorCode;
  */
 public enum UploadError implements WireErrorCode {
   SIZE_EXCEEDED("the declared size is over the limit, or bytes would end past the declared size"),
-  UNSUPPORTED_TYPE("the document type is unknown or does not accept the content type"),
+  UNSUPPORTED_TYPE(
+      "the document type is unknown or does not accept the content type, declared or found in the"
+          + " bytes; a refused upload is discarded"),
   CHECKSUM_MISMATCH("the stored bytes do not have the declared SHA-256; the upload is discarded"),
   OUT_OF_ORDER("bytes sent for an offset other than the upload's durable offset"),
   UPLOAD_EXPIRED("the upload session expired before it was completed"),

@@ -28,19 +28,24 @@ public interface UploadWriter extends AutoCloseable {
    *
    * @throws UploadException {@link UploadError#OUT_OF_ORDER} ({@code offset} is not {@link
    *     #offset()}; nothing written), {@link UploadError#SIZE_EXCEEDED} (the bytes would end past
-   *     the declared size; nothing written), {@link UploadError#UPLOAD_TAKEN_OVER}, {@link
-   *     UploadError#UPLOAD_EXPIRED}, {@link UploadError#UPLOAD_CLOSED}, {@link
-   *     UploadError#STORAGE_UNAVAILABLE} (retry from {@link #offset()})
+   *     the declared size; nothing written), {@link UploadError#UNSUPPORTED_TYPE} (the file's first
+   *     bytes, which these complete, are not of a type its document type accepts: nothing of these
+   *     is written, the upload is failed and its bytes deleted), {@link
+   *     UploadError#UPLOAD_TAKEN_OVER}, {@link UploadError#UPLOAD_EXPIRED}, {@link
+   *     UploadError#UPLOAD_CLOSED}, {@link UploadError#STORAGE_UNAVAILABLE} (retry from {@link
+   *     #offset()})
    */
   long write(long offset, ByteBuffer bytes) throws UploadException;
 
   /**
-   * Completes the upload once every declared byte is durable: checks the declared SHA-256, then
-   * exposes the file. A mismatch fails the session and deletes its bytes.
+   * Completes the upload once every declared byte is durable: checks the declared SHA-256 and the
+   * content (a spreadsheet is looked into), then exposes the file. A mismatch or a refused content
+   * fails the session and deletes its bytes.
    *
    * @throws UploadException {@link UploadError#UPLOAD_INCOMPLETE}, {@link
-   *     UploadError#CHECKSUM_MISMATCH}, {@link UploadError#UPLOAD_TAKEN_OVER}, {@link
-   *     UploadError#UPLOAD_EXPIRED}, {@link UploadError#STORAGE_UNAVAILABLE}
+   *     UploadError#CHECKSUM_MISMATCH}, {@link UploadError#UNSUPPORTED_TYPE}, {@link
+   *     UploadError#UPLOAD_TAKEN_OVER}, {@link UploadError#UPLOAD_EXPIRED}, {@link
+   *     UploadError#STORAGE_UNAVAILABLE}
    */
   CompletedUpload complete() throws UploadException;
 

@@ -4,6 +4,7 @@ import io.bellhop.uploads.CompletedUpload;
 import io.bellhop.uploads.UploadError;
 import io.bellhop.uploads.UploadException;
 import io.bellhop.uploads.UploadWriter;
+import io.bellhop.uploads.inspect.HeadSniffer;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -24,6 +25,7 @@ final class FencedUploadWriter implements UploadWriter {
   private final UploadSessionRow session;
   private final long generation;
   private final MessageDigest digest;
+  private final HeadSniffer sniffer;
   private long committed;
   private String sha256;
 
@@ -38,12 +40,14 @@ final class FencedUploadWriter implements UploadWriter {
       UploadSessionRow session,
       long generation,
       long committed,
-      MessageDigest digestOfCommitted) {
+      MessageDigest digestOfCommitted,
+      HeadSniffer sniffer) {
     this.sessions = sessions;
     this.session = session;
     this.generation = generation;
     this.committed = committed;
     this.digest = digestOfCommitted;
+    this.sniffer = sniffer;
   }
 
   @Override
@@ -106,6 +110,7 @@ final class FencedUploadWriter implements UploadWriter {
     if (n == 0) {
       return committed;
     }
+    sessions.checkHead(this, sniffer, offset, bytes);
     ByteBuffer forDigest = bytes.duplicate();
     sessions.commitWrite(this, offset, bytes);
     digest.update(forDigest);

@@ -1,5 +1,6 @@
 package io.bellhop.uploads.session;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
@@ -36,6 +37,18 @@ interface UploadSessionRepository extends CrudRepository<UploadSessionRow, Strin
           + " WHERE id = :id AND writer_generation = :generation AND committed = :size"
           + " AND state = 'OPEN'")
   long markComplete(String id, long generation, long size, String sha256, Instant now);
+
+  /** Records what validation found in the complete upload: 1 row, or 0 when fenced. */
+  @Query(
+      "UPDATE uploads.upload_sessions SET content_type = :contentType,"
+          + " statement_summary = CAST(:statementSummary AS jsonb), updated_at = :now"
+          + " WHERE id = :id AND writer_generation = :generation AND state = 'OPEN'")
+  long recordContent(
+      String id,
+      long generation,
+      String contentType,
+      @Nullable String statementSummary,
+      Instant now);
 
   @Query(
       "UPDATE uploads.upload_sessions SET state = 'FAILED',"

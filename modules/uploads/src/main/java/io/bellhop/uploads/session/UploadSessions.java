@@ -4,6 +4,7 @@ import io.bellhop.platform.ErrorCode;
 import io.bellhop.platform.Principal;
 import io.bellhop.uploads.CompletedUpload;
 import io.bellhop.uploads.DeclaredUpload;
+import io.bellhop.uploads.DocumentType;
 import io.bellhop.uploads.UploadError;
 import io.bellhop.uploads.UploadException;
 import io.bellhop.uploads.UploadProgress;
@@ -12,6 +13,9 @@ import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
 import io.bellhop.uploads.documents.DocumentJobs;
 import io.bellhop.uploads.documents.NewDocument;
+import io.bellhop.uploads.inspect.ContentInspector;
+import io.bellhop.uploads.inspect.HeadSniffer;
+import io.bellhop.uploads.inspect.Inspection;
 import io.bellhop.uploads.store.UploadStore;
 import io.bellhop.uploads.store.WrongOffsetException;
 import io.micronaut.transaction.TransactionOperations;
@@ -66,6 +70,7 @@ final class UploadSessions implements Uploads {
   private final Clock clock;
   private final OpenRules rules;
   private final DocumentJobs documents;
+  private final ContentInspector inspector;
   private final Map<String, FencedUploadWriter> writersHere = new ConcurrentHashMap<>();
 
   @Inject
@@ -74,8 +79,9 @@ final class UploadSessions implements Uploads {
       UploadStore store,
       UploadsConfig config,
       TransactionOperations<Connection> transactions,
-      DocumentJobs documents) {
-    this(rows, store, config, transactions, documents, Clock.systemUTC());
+      DocumentJobs documents,
+      ContentInspector inspector) {
+    this(rows, store, config, transactions, documents, inspector, Clock.systemUTC());
   }
 
   UploadSessions(
@@ -84,12 +90,14 @@ final class UploadSessions implements Uploads {
       UploadsConfig config,
       TransactionOperations<Connection> transactions,
       DocumentJobs documents,
+      ContentInspector inspector,
       Clock clock) {
     this.rows = rows;
     this.documents = documents;
     this.store = store;
     this.config = config;
     this.transactions = transactions;
+    this.inspector = inspector;
     this.clock = clock;
     this.rules = new OpenRules(config);
   }
@@ -123,7 +131,7 @@ final class UploadSessions implements Uploads {
             now,
             now);
     rows.save(row);
-    var writer = new FencedUploadWriter(this, row, 1, 0, sha256());
+    var writer = new FencedUploadWriter(this, row, 1, 0, sha256(), sniffer(row));
     writersHere.put(row.id(), writer);
     return writer;
   }
@@ -147,7 +155,9 @@ final class UploadSessions implements Uploads {
     if (digest == null) {
       digest = digestOfCommitted(row);
     }
-    var writer = new FencedUploadWriter(this, row, taken.generation(), row.committed(), digest);
+    var writer =
+        new FencedUploadWriter(
+            this, row, taken.generation(), row.committed(), digest, sniffer(row));
     FencedUploadWriter older = writersHere.put(uploadId, writer);
     if (older != null) {
       older.fence(UploadError.UPLOAD_TAKEN_OVER);
@@ -225,15 +235,13 @@ final class UploadSessions implements Uploads {
     UploadSessionRow session = writer.session();
     String id = session.id();
     if (session.declaredSha256() != null && !session.declaredSha256().equals(sha256)) {
-      if (rows.markFailed(id, writer.generation(), now()) != 1) {
-        throw fenced(writer, rows.findById(id).orElse(null));
-      }
-      writersHere.remove(id, writer);
-      deleteBytes(id);
-      throw new UploadException(
-          UploadError.CHECKSUM_MISMATCH,
-          "the stored bytes do not have the declared SHA-256; the upload was discarded");
+      throw discard(
+          writer,
+          new UploadException(
+              UploadError.CHECKSUM_MISMATCH,
+              "the stored bytes do not have the declared SHA-256; the upload was discarded"));
     }
+    Inspection content = inspectStored(writer);
     try {
       store.complete(id, session.declaredSize());
     } catch (IOException e) {
@@ -255,13 +263,80 @@ final class UploadSessions implements Uploads {
                   session.propertyId(),
                   session.documentType(),
                   session.filename(),
-                  session.mimetype(),
+                  content.mimetype(),
                   session.declaredSize(),
                   sha256));
           return null;
         });
     writersHere.remove(id, writer);
-    return new CompletedUpload(id, sha256, session.declaredSize(), session.mimetype());
+    return new CompletedUpload(id, sha256, session.declaredSize(), content.mimetype());
+  }
+
+  // ------------------------------------------------ validation (io.bellhop.uploads.inspect)
+
+  /** A sniffer for {@code row}'s writer, holding the committed part of the head after a resume. */
+  private HeadSniffer sniffer(UploadSessionRow row) throws UploadException {
+    HeadSniffer sniffer = inspector.sniffer(documentType(row), row.declaredSize());
+    if (row.committed() > 0 && sniffer.pending(row.committed())) {
+      try (InputStream in = store.read(row.id(), row.committed())) {
+        sniffer.restore(in, row.committed());
+      } catch (IOException e) {
+        throw unavailable(e);
+      }
+    }
+    return sniffer;
+  }
+
+  /** Before {@code bytes} are stored: a file whose head is of the wrong type is discarded. */
+  void checkHead(FencedUploadWriter writer, HeadSniffer sniffer, long offset, ByteBuffer bytes)
+      throws UploadException {
+    try {
+      sniffer.check(offset, bytes);
+    } catch (UploadException refused) {
+      throw discard(writer, refused);
+    }
+  }
+
+  /**
+   * Inspects the complete stored file and records what it is on the row (still open), or discards
+   * the upload.
+   */
+  private Inspection inspectStored(FencedUploadWriter writer) throws UploadException {
+    UploadSessionRow session = writer.session();
+    Inspection content;
+    String summary;
+    try (InputStream in = store.read(session.id(), session.declaredSize())) {
+      content = inspector.inspect(documentType(session), session.declaredSize(), in);
+      summary = inspector.toJson(content.statement());
+    } catch (UploadException refused) {
+      throw discard(writer, refused);
+    } catch (IOException e) {
+      throw unavailable(e);
+    }
+    if (rows.recordContent(session.id(), writer.generation(), content.mimetype(), summary, now())
+        != 1) {
+      throw fenced(writer, rows.findById(session.id()).orElse(null));
+    }
+    return content;
+  }
+
+  /**
+   * Fails the session and deletes its bytes (nothing is kept from a refused upload), then returns
+   * {@code refusal} for the caller to throw; or the fence, when another writer holds the session.
+   */
+  private UploadException discard(FencedUploadWriter writer, UploadException refusal) {
+    String id = writer.uploadId();
+    if (rows.markFailed(id, writer.generation(), now()) != 1) {
+      return fenced(writer, rows.findById(id).orElse(null));
+    }
+    writer.fence(UploadError.UPLOAD_CLOSED);
+    writersHere.remove(id, writer);
+    deleteBytes(id);
+    return refusal;
+  }
+
+  private static DocumentType documentType(UploadSessionRow row) {
+    return DocumentType.fromWire(row.documentType()).orElseThrow();
   }
 
   void forget(FencedUploadWriter writer) {

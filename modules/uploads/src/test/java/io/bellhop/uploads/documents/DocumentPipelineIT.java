@@ -211,19 +211,24 @@ class DocumentPipelineIT extends RealServicesTest {
   }
 
   @Test
-  void aStatementIsSkippedWithItsReasonUntilItsReaderIsWired() throws Exception {
+  void aCsvStatementIsReadIntoItsRowCountHeaderAndFormulaCellsAndPublished() throws Exception {
     String org = newOrg();
     byte[] csv =
-        "date,amount\n2026-11-30,12.50\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        "date,amount,note\n2026-11-30,12.50,ok\n2026-11-30,-3.00,=1+2\n"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     String fileId = upload(staff(org, "p1"), "statement", "march.csv", "text/csv", csv);
 
-    DocumentRow skipped = awaitFinished(fileId);
-    assertEquals(OcrStatus.SKIPPED, skipped.ocrStatus());
-    assertEquals("no reader for statement documents yet", skipped.ocrError());
+    DocumentRow done = awaitFinished(fileId);
+    assertEquals(OcrStatus.DONE, done.ocrStatus(), done.ocrError());
+    Map<String, Object> fields = map(object(done.ocrResult()).get("fields"));
+    assertEquals("2", map(fields.get("rows")).get("value"));
+    assertEquals("date, amount, note", map(fields.get("header")).get("value"));
+    assertEquals("1", map(fields.get("flaggedCells")).get("value"));
+    assertEquals(true, map(fields.get("flaggedCells")).get("needsReview"));
     Map<String, Object> payload = object(awaitEvent(org, fileId).payload());
-    assertEquals("skipped", payload.get("status"));
-    assertEquals("no reader for statement documents yet", payload.get("error"));
+    assertEquals("done", payload.get("status"));
+    assertEquals("2", map(map(payload.get("fields")).get("rows")).get("value"));
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.bellhop.uploads.UploadState;
 import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
 import io.bellhop.uploads.documents.DocumentJobs;
+import io.bellhop.uploads.inspect.ContentInspector;
 import io.bellhop.uploads.store.FileUploadStore;
 import io.bellhop.uploads.store.UploadStore;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -70,6 +71,7 @@ class UploadSessionsIT extends RealServicesTest {
   @Inject UploadsConfig config;
   @Inject TransactionOperations<Connection> transactions;
   @Inject DocumentJobs documents;
+  @Inject ContentInspector inspector;
 
   @Override
   public Map<String, String> getProperties() {
@@ -405,13 +407,20 @@ class UploadSessionsIT extends RealServicesTest {
   }
 
   private UploadSessions anotherNode(MovableClock clock) throws IOException {
-    return new UploadSessions(rows, anotherStore(), config, transactions, documents, clock);
+    return new UploadSessions(
+        rows, anotherStore(), config, transactions, documents, inspector, clock);
   }
 
   /** Another node whose store counts how often the committed bytes are read back. */
   private UploadSessions anotherNode(MovableClock clock, AtomicInteger reads) throws IOException {
     return new UploadSessions(
-        rows, new ReadCountingStore(anotherStore(), reads), config, transactions, documents, clock);
+        rows,
+        new ReadCountingStore(anotherStore(), reads),
+        config,
+        transactions,
+        documents,
+        inspector,
+        clock);
   }
 
   /** The real store, counting {@code read} calls. */
@@ -484,9 +493,12 @@ class UploadSessionsIT extends RealServicesTest {
     return ByteBuffer.wrap(file, from, Math.min(CHUNK, file.length - from));
   }
 
+  /** Random bytes after a JPEG signature: the sessions sniff the type of what they store. */
   private static byte[] bytes(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+    System.arraycopy(jpeg, 0, b, 0, Math.min(n, jpeg.length));
     return b;
   }
 

@@ -524,9 +524,12 @@ class TusIT extends RealServicesTest {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Random bytes after a JPEG signature: the sessions sniff the type of what they store. */
   private static byte[] bytes(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+    System.arraycopy(jpeg, 0, b, 0, Math.min(n, jpeg.length));
     return b;
   }
 
