@@ -4,7 +4,7 @@
 # frames, the window `ready` announces), against Bellhop or the bare `ws` + bufferutil sink peer
 # (bench/peers/upload-sink.mjs: same protocol, writes to disk with SHA-256, fsyncs once at the end).
 #
-#   infra/bench/uploads.sh [--target bellhop|ws|ws-fsync] [--start] [--size-mib 200] [--count 1]
+#   infra/bench/uploads/socket.sh [--target bellhop|ws|ws-fsync] [--start] [--size-mib 200] [--count 1]
 #                          [--concurrency 1] [--runs 3] [--scenario NAME]
 #
 # --target bellhop  expects Bellhop on 127.0.0.1:8080; with --start it runs infra/run in the
@@ -18,7 +18,7 @@
 # Only 127.0.0.0/8 is contacted; only processes started here are signalled; every wait is bounded.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 TARGET=${TARGET:-bellhop}
 START=${START:-0}
 SIZE_MIB=${SIZE_MIB:-200}
@@ -47,7 +47,7 @@ log() { printf '[uploads %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 [[ $TARGET == bellhop || $TARGET == ws || $TARGET == ws-fsync ]] || die "--target is bellhop, ws or ws-fsync"
 
-# shellcheck source=lib.sh
+# shellcheck source=../lib.sh
 source "$ROOT/infra/bench/lib.sh"
 open_run "${SCENARIO:-uploads-${SIZE_MIB}mib-x${COUNT}-c${CONCURRENCY}}-$TARGET-$(date +%Y%m%d-%H%M%S)"
 
