@@ -3,6 +3,7 @@ package io.bellhop.uploads.documents;
 import io.bellhop.uploads.DocumentType;
 import io.bellhop.uploads.UploadException;
 import io.bellhop.uploads.inspect.StatementSummary;
+import io.bellhop.uploads.ocr.DocumentParser;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,8 @@ final class StatementReader implements DocumentReader {
     Map<String, ReadField> fields = new LinkedHashMap<>();
     fields.put("rows", field(Long.toString(s.rows()), false));
     fields.put("columns", field(Integer.toString(s.columns()), false));
-    fields.put("header", field(String.join(", ", s.header()), false));
+    fields.put(
+        "header", field(DocumentParser.maskAadhaarNumbers(String.join(", ", s.header())), false));
     fields.put("flaggedCells", field(Long.toString(s.flaggedCells()), s.flaggedCells() > 0));
     List<String> reasons = new ArrayList<>();
     if (s.flaggedCells() > 0) {

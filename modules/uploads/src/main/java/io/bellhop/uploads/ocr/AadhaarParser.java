@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class AadhaarParser {
   private static final PositionPattern SHAPE = new PositionPattern("999999999999");
+  private static final java.util.regex.Pattern TWELVE_DIGITS =
+      java.util.regex.Pattern.compile("(?<!\\d)\\d{4}[ -]?\\d{4}[ -]?(\\d{4})(?!\\d)");
 
   private AadhaarParser() {}
 
@@ -47,6 +49,15 @@ final class AadhaarParser {
             best.corrections() > 0);
     return DocumentFields.of(
         DocumentType.AADHAAR, Map.of(FieldName.DOCUMENT_NUMBER, number), reasons);
+  }
+
+  /**
+   * {@code text} with every run of 12 digits (in groups of four, spaced, dashed or not) masked to
+   * {@code XXXX XXXX 1234}, checked or not: a number OCR misread is still someone's Aadhaar. For
+   * text kept from documents of no known layout, where an Aadhaar card may be photographed too.
+   */
+  static String maskNumbers(String text) {
+    return TWELVE_DIGITS.matcher(text).replaceAll(m -> masked(m.group(1)));
   }
 
   static String masked(String last4) {

@@ -37,4 +37,12 @@ public final class DocumentParser {
       return DocumentFields.nothingFound(type, "the text could not be read");
     }
   }
+
+  /**
+   * {@code text} with every 12-digit number masked to {@code XXXX XXXX 1234}, as an Aadhaar number
+   * is everywhere Bellhop keeps text it did not parse (a statement's header, a photo's text).
+   */
+  public static String maskAadhaarNumbers(String text) {
+    return AadhaarParser.maskNumbers(text);
+  }
 }

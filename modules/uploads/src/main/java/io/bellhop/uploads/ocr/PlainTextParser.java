@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Documents without a known layout: their text, one OCR line a line, and its mean confidence. */
+/**
+ * Documents without a known layout: their text, one OCR line a line, and its mean confidence. Any
+ * 12-digit number in it is masked like an Aadhaar number: a card photographed as a {@code photo}
+ * must not leave its number in the result.
+ */
 final class PlainTextParser {
   private PlainTextParser() {}
 
@@ -14,7 +18,7 @@ final class PlainTextParser {
     List<String> kept = new ArrayList<>();
     double sum = 0;
     for (OcrLine line : lines) {
-      String text = line.text().strip().replaceAll("\\s+", " ");
+      String text = AadhaarParser.maskNumbers(line.text().strip().replaceAll("\\s+", " "));
       if (!text.isEmpty()) {
         kept.add(text);
         sum += line.confidence();

@@ -69,7 +69,9 @@ final class PositionPattern {
 
   static List<String> tokens(String text) {
     List<String> tokens = new ArrayList<>();
-    for (String token : NOT_ALPHANUMERIC.split(text.toUpperCase(Locale.ROOT))) {
+    for (String token :
+        (Iterable<String>)
+            NOT_ALPHANUMERIC.splitAsStream(text.toUpperCase(Locale.ROOT))::iterator) {
       if (!token.isEmpty()) {
         tokens.add(token);
       }

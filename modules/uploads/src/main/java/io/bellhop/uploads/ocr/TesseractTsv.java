@@ -10,9 +10,6 @@ import java.util.Map;
  * (level 5) carry text and a confidence (0-100, -1 for none). Words are gathered into their lines.
  */
 final class TesseractTsv {
-  private static final java.util.regex.Pattern LINE_BREAK =
-      java.util.regex.Pattern.compile("\r?\n");
-
   private static final int COLUMNS = 12;
   private static final int LEVEL = 0;
   private static final int CONFIDENCE = 10;
@@ -23,7 +20,7 @@ final class TesseractTsv {
 
   static List<OcrLine> parse(String tsv) {
     Map<String, LineBuilder> lines = new LinkedHashMap<>();
-    for (String row : LINE_BREAK.split(tsv)) {
+    for (String row : (Iterable<String>) tsv.lines()::iterator) {
       String[] cells = row.split("\t", -1);
       if (cells.length < COLUMNS || !cells[LEVEL].equals(WORD_LEVEL)) {
         continue;

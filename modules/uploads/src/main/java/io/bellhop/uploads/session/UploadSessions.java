@@ -158,9 +158,24 @@ final class UploadSessions implements Uploads {
     var writer =
         new FencedUploadWriter(
             this, row, taken.generation(), row.committed(), digest, sniffer(row));
-    FencedUploadWriter older = writersHere.put(uploadId, writer);
-    if (older != null) {
-      older.fence(UploadError.UPLOAD_TAKEN_OVER);
+    // Two resumes of one upload may race here (the slower one still re-reading its digest): the
+    // newer generation stays registered whichever comes last, and only an older one is fenced.
+    var lost = new FencedUploadWriter[1];
+    writersHere.compute(
+        uploadId,
+        (id, current) -> {
+          if (current != null && current.generation() > writer.generation()) {
+            lost[0] = writer;
+            return current;
+          }
+          lost[0] = current;
+          return writer;
+        });
+    if (lost[0] != null) {
+      lost[0].fence(UploadError.UPLOAD_TAKEN_OVER);
+    }
+    if (lost[0] == writer) {
+      throw lostBecause(UploadError.UPLOAD_TAKEN_OVER);
     }
     return writer;
   }
@@ -397,12 +412,16 @@ final class UploadSessions implements Uploads {
     }
   }
 
-  /** The session, if {@code principal} owns it; anyone else is told it does not exist. */
+  /**
+   * The session, if {@code principal} owns it and its token still allows the session's property;
+   * anyone else is told it does not exist.
+   */
   private static UploadSessionRow owned(Principal principal, UploadSessionRow row)
       throws UploadException {
     if (row == null
         || row.state() == UploadState.DELETED
-        || !row.ownedBy(principal.orgId(), principal.userId())) {
+        || !row.ownedBy(principal.orgId(), principal.userId())
+        || !principal.maySeeProperty(row.propertyId())) {
       throw new UploadException(UploadError.UPLOAD_NOT_FOUND, "no such upload");
     }
     return row;

@@ -125,6 +125,9 @@ final class UploadSocket implements SocketHandler {
     } catch (UploadException e) {
       fail(e);
       return;
+    } catch (RuntimeException e) {
+      fail(unexpected(e));
+      return;
     }
     synchronized (this) {
       if (phase == Phase.ENDED) {
@@ -243,14 +246,14 @@ final class UploadSocket implements SocketHandler {
       long offset;
       try {
         offset = writer.write(writer.offset(), batch.nioBuffer());
-      } catch (UploadException e) {
+      } catch (UploadException | RuntimeException e) {
         synchronized (this) {
           if (phase != Phase.STREAMING) {
             committing = false;
             return; // ended, or refused meanwhile for a reason of its own
           }
         }
-        fail(e);
+        fail(e instanceof UploadException refusal ? refusal : unexpected((RuntimeException) e));
         return;
       } finally {
         batch.release();
@@ -291,6 +294,9 @@ final class UploadSocket implements SocketHandler {
     } catch (UploadException e) {
       fail(e);
       return;
+    } catch (RuntimeException e) {
+      fail(unexpected(e));
+      return;
     }
     streams.completed.increment();
     socket.sendText(completeFrame(done));
@@ -318,6 +324,21 @@ final class UploadSocket implements SocketHandler {
                       + w.size()
                       + "; the upload was discarded"));
         });
+  }
+
+  /**
+   * A failure that is not a refusal (PostgreSQL unreachable, a bug): the socket must still end,
+   * never wait for ever, and the client may resume from the durable offset (4700).
+   */
+  private UploadException unexpected(RuntimeException e) {
+    LOG.warn(
+        "uploads.socket-failure upload={} {}",
+        writer == null ? null : writer.uploadId(),
+        e.toString(),
+        e);
+    return new UploadException(
+        UploadError.STORAGE_UNAVAILABLE,
+        "the upload could not be stored just now; resume from the offset");
   }
 
   /** Ends the socket with {@code e}'s error frame (and the durable offset) and close code. */

@@ -209,7 +209,16 @@ final class TusController {
       if (offset != writer.offset()) {
         return offsetMismatch(offset, writer.offset());
       }
-      long after = writeBody(request, writer);
+      long after;
+      try {
+        after = writeBody(request, writer);
+      } catch (UploadException e) {
+        if (e.code() == UploadError.SIZE_EXCEEDED) {
+          // A body past the upload's length: not the file declared; nothing of it is kept.
+          uploads.delete(principal, uploadId);
+        }
+        throw e;
+      }
       return HttpResponse.noContent()
           .header(TUS_RESUMABLE, VERSION)
           .header(UPLOAD_OFFSET, Long.toString(after))

@@ -79,6 +79,26 @@ class DocumentParserTest {
   }
 
   @Test
+  void anAadhaarCardPhotographedAsAPhotoKeepsOnlyTheLastFourDigitsOfAnyTwelveDigitNumber() {
+    DocumentFields photo =
+        DocumentParser.parse(
+            DocumentType.PHOTO,
+            List.of(
+                new OcrLine("Aadhaar 2345 6789 0123", 0.9),
+                new OcrLine("misread 234567890124 and 2345-6789-0125", 0.8),
+                new OcrLine("phone 98765 43210, room 1234", 0.8)),
+            TODAY);
+
+    assertEquals(
+        """
+        Aadhaar XXXX XXXX 0123
+        misread XXXX XXXX 0124 and XXXX XXXX 0125
+        phone 98765 43210, room 1234""",
+        photo.field(FieldName.TEXT).orElseThrow().value());
+    assertEquals("Date, XXXX XXXX 9012", DocumentParser.maskAadhaarNumbers("Date, 1234 5678 9012"));
+  }
+
+  @Test
   void documentTypesHaveTheHandshakesWireNames() {
     assertEquals("driving_licence", DocumentType.DRIVING_LICENCE.wireName());
     assertEquals(Optional.of(DocumentType.VOTER_ID), DocumentType.fromWire("voter_id"));

@@ -423,7 +423,7 @@ class UploadSessionsIT extends RealServicesTest {
         clock);
   }
 
-  /** The real store, counting {@code read} calls. */
+  /** The real store, counting how often bytes are read back from it. */
   private record ReadCountingStore(UploadStore store, AtomicInteger reads) implements UploadStore {
     @Override
     public long length(String uploadId) throws IOException {
