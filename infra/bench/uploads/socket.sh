@@ -84,7 +84,9 @@ else
   if [[ $START == 1 ]]; then
     wait_health "$BELLHOP_URL/health" 1 && die "Bellhop already answers on $BELLHOP_URL; drop --start"
     log "starting Bellhop via infra/run"
-    BELLHOP_UPLOADS_MAX_SIZE=$(( (SIZE_MIB + 1) * 1048576 )) BELLHOP_SKIP_BUILD=${BELLHOP_SKIP_BUILD:-1} \
+    # One bench user uploads CONCURRENCY files at once: lift the per-user cap of open uploads.
+    BELLHOP_UPLOADS_MAX_SIZE=$(( (SIZE_MIB + 1) * 1048576 )) BELLHOP_UPLOADS_MAX_OPEN_PER_USER=$((CONCURRENCY + 20)) \
+      BELLHOP_SKIP_BUILD=${BELLHOP_SKIP_BUILD:-1} \
       setsid "$ROOT/infra/run" >"$RUN/bellhop.log" 2>&1 </dev/null &
     RUN_PID=$!
     wait_health "$BELLHOP_URL/health" "$START_TIMEOUT" || die "Bellhop did not become healthy (see $RUN/bellhop.log)"

@@ -58,6 +58,7 @@ export const UPLOAD_ERRORS: Readonly<Record<string, string>> = {
   OUT_OF_ORDER: "bytes arrived out of order; the upload resumes from the stored offset",
   UPLOAD_EXPIRED: "the upload expired before it was finished; start again",
   UPLOAD_NOT_FOUND: "the server has no such upload (deleted, expired or someone else's); start again",
+  TOO_MANY_UPLOADS: "too many unfinished uploads under this sign-in; finish or cancel one first",
   DOCUMENT_NOT_FOUND: "no such document for this sign-in (deleted, or another org's or property's)",
   UPLOAD_TAKEN_OVER: "another tab or device resumed this upload and continues it",
   UPLOAD_CLOSED: "this upload is already complete or failed",

@@ -14,7 +14,8 @@ public enum UploadCloseCode implements WireCloseCode {
   UPLOAD_OUT_OF_ORDER(
       4701, "a chunk arrived out of sequence; reconnect and resume from the offset"),
   UPLOAD_TAKEN_OVER(4750, "a newer connection resumed this upload; do not reconnect"),
-  UPLOAD_REJECTED(4751, "the file was refused (size, type or checksum) and discarded"),
+  UPLOAD_REJECTED(
+      4751, "the file was refused (size, type, checksum, or too many open uploads) and discarded"),
   UPLOAD_GONE(4752, "the upload is unknown, expired, complete, failed or deleted");
 
   private final int code;
@@ -32,7 +33,8 @@ public enum UploadCloseCode implements WireCloseCode {
         case STORAGE_UNAVAILABLE -> UPLOAD_STORAGE_UNAVAILABLE;
         case OUT_OF_ORDER -> UPLOAD_OUT_OF_ORDER;
         case UPLOAD_TAKEN_OVER -> UPLOAD_TAKEN_OVER;
-        case SIZE_EXCEEDED, UNSUPPORTED_TYPE, CHECKSUM_MISMATCH -> UPLOAD_REJECTED;
+        case SIZE_EXCEEDED, UNSUPPORTED_TYPE, CHECKSUM_MISMATCH, TOO_MANY_UPLOADS ->
+            UPLOAD_REJECTED;
         case UPLOAD_INCOMPLETE -> UPLOAD_OUT_OF_ORDER;
         // DOCUMENT_NOT_FOUND is an HTTP answer only; a socket would have nothing to resume.
         case UPLOAD_EXPIRED, UPLOAD_NOT_FOUND, UPLOAD_CLOSED, DOCUMENT_NOT_FOUND -> UPLOAD_GONE;

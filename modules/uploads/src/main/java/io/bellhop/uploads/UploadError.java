@@ -21,6 +21,7 @@ public enum UploadError implements WireErrorCode {
   UPLOAD_TAKEN_OVER("a newer connection resumed this upload; this one can no longer write"),
   UPLOAD_CLOSED("the upload is already complete, failed or deleted"),
   UPLOAD_INCOMPLETE("completion asked for before every declared byte was stored"),
+  TOO_MANY_UPLOADS("the user has as many open uploads as allowed; finish or delete one first"),
   STORAGE_UNAVAILABLE("the upload storage could not store or read bytes; retry from the offset");
 
   private final String description;
@@ -48,6 +49,7 @@ public enum UploadError implements WireErrorCode {
         case UPLOAD_EXPIRED, UPLOAD_CLOSED -> 410;
         case UPLOAD_NOT_FOUND, DOCUMENT_NOT_FOUND -> 404;
         case STORAGE_UNAVAILABLE -> 503;
+        case TOO_MANY_UPLOADS -> 429;
       };
     }
     if (code == ErrorCode.FORBIDDEN) {

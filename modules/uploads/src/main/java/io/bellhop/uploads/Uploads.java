@@ -40,6 +40,15 @@ public interface Uploads {
   UploadProgress progress(Principal principal, String uploadId) throws UploadException;
 
   /**
+   * The file a complete upload made: for a client that reconnects after its upload completed and
+   * never saw the answer (the connection broke while the file was validated).
+   *
+   * @throws UploadException {@link UploadError#UPLOAD_NOT_FOUND}, {@link UploadError#UPLOAD_CLOSED}
+   *     (not complete: failed, expired or still open)
+   */
+  CompletedUpload completed(Principal principal, String uploadId) throws UploadException;
+
+  /**
    * Deletes the session and its bytes, complete or not; its writer can never commit again.
    *
    * @throws UploadException {@link UploadError#UPLOAD_NOT_FOUND}

@@ -17,6 +17,12 @@ import java.util.Optional;
 interface UploadSessionRepository extends CrudRepository<UploadSessionRow, String> {
 
   /** The row, locked until the surrounding transaction ends. */
+  /** Sessions of one user still open and not yet past their expiry. */
+  @Query(
+      "SELECT count(*) FROM uploads.upload_sessions WHERE org_id = :orgId AND user_id = :userId"
+          + " AND state = 'OPEN' AND expires_at > :now")
+  long countOpen(String orgId, String userId, Instant now);
+
   @Query("SELECT * FROM uploads.upload_sessions WHERE id = :id FOR UPDATE")
   Optional<UploadSessionRow> lockById(String id);
 

@@ -6,7 +6,11 @@ import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 
-/** A row of {@code uploads.upload_sessions}. */
+/**
+ * A row of {@code uploads.upload_sessions}.
+ *
+ * @param contentType the type sniffed from the bytes, once validation has seen them
+ */
 @MappedEntity(value = "upload_sessions", schema = "uploads")
 record UploadSessionRow(
     @Id String id,
@@ -25,7 +29,8 @@ record UploadSessionRow(
     UploadState state,
     Instant expiresAt,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    @Nullable String contentType) {
 
   boolean ownedBy(String orgId, String userId) {
     return this.orgId.equals(orgId) && this.userId.equals(userId);

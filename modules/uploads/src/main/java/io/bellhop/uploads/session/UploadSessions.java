@@ -111,6 +111,12 @@ final class UploadSessions implements Uploads {
   public UploadWriter open(Principal principal, DeclaredUpload declared) throws UploadException {
     rules.check(principal, declared);
     Instant now = now();
+    if (rows.countOpen(principal.orgId(), principal.userId(), now) >= config.getMaxOpenPerUser()) {
+      throw new UploadException(
+          UploadError.TOO_MANY_UPLOADS,
+          config.getMaxOpenPerUser()
+              + " uploads are open for this user; finish or delete one first");
+    }
     var row =
         new UploadSessionRow(
             UploadIds.next(),
@@ -129,7 +135,8 @@ final class UploadSessions implements Uploads {
             UploadState.OPEN,
             now.plus(config.getExpiry()),
             now,
-            now);
+            now,
+            null);
     rows.save(row);
     var writer = new FencedUploadWriter(this, row, 1, 0, sha256(), sniffer(row));
     writersHere.put(row.id(), writer);
@@ -198,6 +205,21 @@ final class UploadSessions implements Uploads {
             row.declaredSha256());
     return new UploadProgress(
         row.id(), row.committed(), row.declaredSize(), state, row.expiresAt(), declared);
+  }
+
+  @Override
+  public CompletedUpload completed(Principal principal, String uploadId) throws UploadException {
+    UploadSessionRow row = owned(principal, rows.findById(uploadId).orElse(null));
+    if (row.state() != UploadState.COMPLETE) {
+      throw new UploadException(
+          UploadError.UPLOAD_CLOSED,
+          "the upload is " + row.state().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return new CompletedUpload(
+        row.id(),
+        row.sha256(),
+        row.declaredSize(),
+        row.contentType() != null ? row.contentType() : row.mimetype());
   }
 
   @Override

@@ -9,6 +9,20 @@ public class UploadsConfig {
   /** Largest declared size accepted: 100 MiB. */
   private long maxSize = 100L * 1024 * 1024;
 
+  /**
+   * Open sessions one user may hold at once: with {@code max-size}, what one account can keep on
+   * the node's storage before it completes or deletes something.
+   */
+  private int maxOpenPerUser = 20;
+
+  public int getMaxOpenPerUser() {
+    return maxOpenPerUser;
+  }
+
+  public void setMaxOpenPerUser(int maxOpenPerUser) {
+    this.maxOpenPerUser = maxOpenPerUser;
+  }
+
   /** An open session not completed within this after it was opened expires. */
   private Duration expiry = Duration.ofHours(24);
 

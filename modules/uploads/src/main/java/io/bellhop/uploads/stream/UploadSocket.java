@@ -123,6 +123,11 @@ final class UploadSocket implements SocketHandler {
               ? streams.uploads.resume(p, h.uploadId())
               : streams.uploads.open(p, h.declared());
     } catch (UploadException e) {
+      if (h.resumes()
+          && e.code() == UploadError.UPLOAD_CLOSED
+          && alreadyComplete(p, h.uploadId())) {
+        return;
+      }
       fail(e);
       return;
     } catch (RuntimeException e) {
@@ -163,6 +168,25 @@ final class UploadSocket implements SocketHandler {
       }
       store();
     }
+  }
+
+  /**
+   * A resume of an upload that completed while its client was away (the answer was lost with the
+   * connection): the client gets {@code complete} now instead of starting the file over.
+   */
+  private boolean alreadyComplete(Principal p, String uploadId) {
+    CompletedUpload done;
+    try {
+      done = streams.uploads.completed(p, uploadId);
+    } catch (UploadException e) {
+      return false;
+    }
+    synchronized (this) {
+      phase = Phase.COMPLETING;
+    }
+    socket.sendText(completeFrame(done));
+    socket.close(CloseCode.NORMAL, "complete");
+    return true;
   }
 
   @Override

@@ -112,6 +112,21 @@ class UploadSessionsIT extends RealServicesTest {
   }
 
   @Test
+  void aUserWithAsManyOpenUploadsAsAllowedIsRefusedTheNextUntilOneIsDeleted() throws Exception {
+    Principal ada = user();
+    var open = new java.util.ArrayList<UploadWriter>();
+    for (int i = 0; i < config.getMaxOpenPerUser(); i++) {
+      open.add(uploads.open(ada, declared(10, null)));
+    }
+
+    expect(UploadError.TOO_MANY_UPLOADS, () -> uploads.open(ada, declared(10, null)));
+    uploads.open(user(), declared(10, null)); // another user is not counted with Ada
+
+    uploads.delete(ada, open.get(0).uploadId());
+    uploads.open(ada, declared(10, null));
+  }
+
+  @Test
   void aTakeoverOnThisNodeTellsTheOldWriterAtOnceAndItCanNeverWriteAgain() throws Exception {
     Principal ada = user();
     byte[] file = bytes(3 * CHUNK, 2);

@@ -106,6 +106,28 @@ class UploadStreamIT extends RealServicesTest {
   }
 
   @Test
+  void aClientThatReconnectsAfterItsUploadCompletedIsToldCompleteAgainNotToStartOver()
+      throws Exception {
+    byte[] png = png(130, 8);
+    String token = token();
+    String id;
+    try (SocketClient c = connect()) {
+      c.send(newUpload(token, png.length, sha256(png)));
+      id = (String) c.next("ready", WAIT).get("uploadId");
+      sendWithinWindow(c, png, 0);
+      c.next("complete", WAIT);
+    }
+    try (SocketClient again = connect()) {
+      again.send("{\"token\":\"" + token + "\",\"uploadId\":\"" + id + "\"}");
+      Map<String, Object> complete = again.next("complete", WAIT);
+      assertEquals(id, complete.get("fileId"));
+      assertEquals(sha256(png), complete.get("sha256"));
+      assertEquals("image/png", complete.get("mimetype"));
+      assertEquals(1000, again.awaitClose(WAIT));
+    }
+  }
+
+  @Test
   void aClientThatDropsMidwayResumesOnANewSocketFromTheDurableOffsetAndNoAckedByteIsLost()
       throws Exception {
     byte[] png = png(450, 2);
