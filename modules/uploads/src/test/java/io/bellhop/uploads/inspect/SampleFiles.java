@@ -22,6 +22,18 @@ import org.apache.poi.poifs.filesystem.POIFSFileSystem;
 public final class SampleFiles {
   private SampleFiles() {}
 
+  /**
+   * {@code n} random bytes after a JPEG signature: what a session's sniffing takes for a JPEG, for
+   * tests about bytes, not images.
+   */
+  public static byte[] jpegSignedNoise(int n, long seed) {
+    byte[] b = new byte[n];
+    new java.util.Random(seed).nextBytes(b);
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+    System.arraycopy(jpeg, 0, b, 0, Math.min(n, jpeg.length));
+    return b;
+  }
+
   public static byte[] jpeg(int width, int height) {
     return image("jpg", width, height, BufferedImage.TYPE_INT_RGB);
   }

@@ -21,6 +21,7 @@ import io.bellhop.uploads.UploadWriter;
 import io.bellhop.uploads.Uploads;
 import io.bellhop.uploads.documents.DocumentJobs;
 import io.bellhop.uploads.inspect.ContentInspector;
+import io.bellhop.uploads.inspect.SampleFiles;
 import io.bellhop.uploads.store.FileUploadStore;
 import io.bellhop.uploads.store.UploadStore;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -42,7 +43,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -510,11 +510,7 @@ class UploadSessionsIT extends RealServicesTest {
 
   /** Random bytes after a JPEG signature: the sessions sniff the type of what they store. */
   private static byte[] bytes(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
-    System.arraycopy(jpeg, 0, b, 0, Math.min(n, jpeg.length));
-    return b;
+    return SampleFiles.jpegSignedNoise(n, seed);
   }
 
   private static String sha256(byte[] b) throws Exception {

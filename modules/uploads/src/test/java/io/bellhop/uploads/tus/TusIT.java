@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bellhop.testing.RealServicesTest;
 import io.bellhop.testing.TestTokens;
+import io.bellhop.uploads.inspect.SampleFiles;
 import io.bellhop.uploads.store.UploadStore;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -34,7 +35,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -527,11 +527,7 @@ class TusIT extends RealServicesTest {
 
   /** Random bytes after a JPEG signature: the sessions sniff the type of what they store. */
   private static byte[] bytes(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
-    System.arraycopy(jpeg, 0, b, 0, Math.min(n, jpeg.length));
-    return b;
+    return SampleFiles.jpegSignedNoise(n, seed);
   }
 
   private static String sha256Hex(byte[] b) throws Exception {
