@@ -33,13 +33,22 @@ export function failureFor(code: number, reason: string, wasLive: boolean): Fail
  * A fetch that threw got no readable answer: either nothing answered (network), or the browser
  * withheld the answer because the server does not allow this page's origin (CORS). Scripts see the
  * same TypeError for both; an opaque `no-cors` request to the same URL tells them apart, because
- * the browser completes it whenever the server answers at all.
+ * the browser completes it whenever the server answers at all. When it answers, the URL is asked
+ * once more as the page asks (CORS mode): a network that came back between the failure and the
+ * probe reads fine then, and must not be taken for CORS, which stops the client for good.
  */
 export async function diagnoseUnreachable(fetchFn: FetchLike, url: string, error: unknown): Promise<Failure> {
+  const network: Failure = { cause: "network", message: `cannot reach ${origin(url)}: ${describe(error)}` };
   try {
     await fetchFn(url, { mode: "no-cors", cache: "no-store" });
   } catch {
-    return { cause: "network", message: `cannot reach ${origin(url)}: ${describe(error)}` };
+    return network;
+  }
+  try {
+    await fetchFn(url, { cache: "no-store" });
+    return network;
+  } catch {
+    // Still withheld while the server answers: the origin is not allowed.
   }
   return {
     cause: "cors",

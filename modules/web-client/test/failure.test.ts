@@ -27,6 +27,23 @@ test("a server that answers but not to this origin is reported as CORS, and the 
   assert.equal(sockets.length, 0);
 });
 
+test("a network that comes back between the failure and the probe is not taken for CORS", async () => {
+  let failedOnce = false;
+  const { client, timers, last } = harness(async (_url: string, init: RequestInit | undefined) => {
+    if (!failedOnce) {
+      failedOnce = true;
+      throw new TypeError("Failed to fetch");
+    }
+    return init?.mode === "no-cors" ? new Response(null, { status: 200 }) : config();
+  });
+  client.start();
+  await tick();
+
+  assert.equal(last().failure?.cause, "network");
+  assert.notEqual(last().state, "stopped", "a transient failure never stops the client");
+  assert.equal(timers.length, 1, "a retry is scheduled");
+});
+
 test("a server that does not answer at all is a network failure, retried until it answers", async () => {
   let up = false;
   const { client, timers, sockets, last } = harness(async () => (up ? config() : offline()));
