@@ -21,6 +21,11 @@ public record UploadProgress(
     Instant expiresAt,
     DeclaredUpload declared) {
 
+  /** How far {@code offset} is into {@code size}, in percent rounded down to a tenth, as shown. */
+  public static double percentOf(long offset, long size) {
+    return size == 0 ? 100 : Math.floor(offset * 1000.0 / size) / 10;
+  }
+
   /** Whole percent of the declared size, rounded down. */
   public int percent() {
     return size == 0 ? 100 : (int) (offset * 100 / size);

@@ -41,13 +41,12 @@ final class UploadSessionController {
     Principal p = TokenVerifier.toPrincipal(authentication);
     try {
       UploadProgress at = uploads.progress(p, uploadId);
-      double percent = at.size() == 0 ? 100 : Math.floor(at.offset() * 1000.0 / at.size()) / 10;
       return HttpResponse.ok(
           new Progress(
               at.uploadId(),
               at.offset(),
               at.size(),
-              percent,
+              UploadProgress.percentOf(at.offset(), at.size()),
               at.state().name().toLowerCase(Locale.ROOT),
               at.expiresAt()));
     } catch (UploadException e) {

@@ -12,6 +12,7 @@ import io.bellhop.uploads.CompletedUpload;
 import io.bellhop.uploads.UploadCloseCode;
 import io.bellhop.uploads.UploadError;
 import io.bellhop.uploads.UploadException;
+import io.bellhop.uploads.UploadProgress;
 import io.bellhop.uploads.UploadWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -355,11 +356,12 @@ final class UploadSocket implements SocketHandler {
    * never wait for ever, and the client may resume from the durable offset (4700).
    */
   private UploadException unexpected(RuntimeException e) {
+    UploadWriter w;
+    synchronized (this) {
+      w = writer;
+    }
     LOG.warn(
-        "uploads.socket-failure upload={} {}",
-        writer == null ? null : writer.uploadId(),
-        e.toString(),
-        e);
+        "uploads.socket-failure upload={} {}", w == null ? null : w.uploadId(), e.toString(), e);
     return new UploadException(
         UploadError.STORAGE_UNAVAILABLE,
         "the upload could not be stored just now; resume from the offset");
@@ -423,7 +425,7 @@ final class UploadSocket implements SocketHandler {
 
   private String progress(long offset) {
     long size = writer.size();
-    double percent = size == 0 ? 100 : Math.floor(offset * 1000.0 / size) / 10;
+    double percent = UploadProgress.percentOf(offset, size);
     long elapsed = Math.max(1, System.nanoTime() - startNanos);
     long bytesPerSec = (long) ((offset - startOffset) * 1e9 / elapsed);
     return "{\"type\":\"progress\",\"offset\":"
