@@ -35,6 +35,7 @@ class ChatIT extends RealServicesTest {
   static final Duration WAIT = Duration.ofSeconds(15);
 
   @Inject EmbeddedServer server;
+  @Inject MessageStore store;
 
   @Override
   public Map<String, String> getProperties() {
@@ -419,6 +420,21 @@ class ChatIT extends RealServicesTest {
       assertEquals(120L, number(stats, "lastSeq"));
       assertEquals(1L, number(stats, "members"));
       assertEquals(1L, number(stats, "online"));
+    }
+  }
+
+  @Test
+  void aMessageWhoseAnnouncementWasLostIsReadFromPostgresqlAndDeliveredBeforeTheNextOne() {
+    String org = org();
+    try (SocketClient asha = inOrgRoom(token(org, "asha"));
+        SocketClient ben = inOrgRoom(token(org, "ben"))) {
+      // Committed, never announced on NATS: as if its node died between the two.
+      store.post(Room.org(org), List.of(new Post("carl", "Carl", "c-lost", "lost", null, null)));
+      asha.send(chat("org", "c-1", "next"));
+      Map<String, Object> first = ben.next("chat", WAIT);
+      Map<String, Object> second = ben.next("chat", WAIT);
+      assertEquals(List.of(1L, 2L), List.of(number(first, "seq"), number(second, "seq")));
+      assertEquals(List.of("lost", "next"), List.of(first.get("text"), second.get("text")));
     }
   }
 }
