@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -342,6 +343,12 @@ final class ChatSocket implements SocketHandler {
     socket.reauthenticate(
         token,
         p -> {
+          if (!p.orgId().equals(principal.orgId()) || !p.maySubscribe()) {
+            throw new Refusal(
+                CloseCode.FORBIDDEN,
+                ErrorCode.FORBIDDEN,
+                "refreshed token does not cover this connection");
+          }
           principal = p;
           ChatHub.Org o = org;
           synchronized (o) {
@@ -418,7 +425,11 @@ final class ChatSocket implements SocketHandler {
     if (o != null) {
       Principal p = principal;
       // Not on this thread: it may be inside the org's lock, sending to this socket.
-      hub.pool.execute(() -> hub.detach(this, o, p));
+      try {
+        hub.pool.execute(() -> hub.detach(this, o, p));
+      } catch (RejectedExecutionException e) {
+        hub.detach(this, o, p); // the node is stopping
+      }
     }
   }
 
