@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bellhop.collaboration.ChatError;
 import io.bellhop.platform.Principal;
 import io.bellhop.realtime.TokenBucket;
+import io.bellhop.uploads.Uploads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +59,7 @@ final class ChatHub {
   final MessageStore store;
   final ExecutorService pool;
   final RoomWriter writer;
+  final Uploads uploads;
   private final ScheduledExecutorService timers;
   private final BeanProvider<Connection> natsProvider;
   private volatile Dispatcher dispatcher;
@@ -106,9 +108,11 @@ final class ChatHub {
   ChatHub(
       ChatConfig config,
       MessageStore store,
+      Uploads uploads,
       BeanProvider<Connection> nats,
       MeterRegistry registry) {
     this.config = config;
+    this.uploads = uploads;
     this.store = store;
     this.natsProvider = nats;
     var threads = new AtomicInteger();
@@ -456,6 +460,9 @@ final class ChatHub {
 
   private void publishPosted(Room room, List<MessageStore.Posted> done) {
     for (MessageStore.Posted p : done) {
+      if (p.message() == null) {
+        continue;
+      }
       if (p.fresh()) {
         posted.increment();
       }

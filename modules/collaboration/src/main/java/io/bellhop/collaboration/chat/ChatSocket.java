@@ -8,6 +8,7 @@ import io.bellhop.platform.Principal;
 import io.bellhop.realtime.RealtimeSocket;
 import io.bellhop.realtime.Refusal;
 import io.bellhop.realtime.SocketHandler;
+import io.bellhop.uploads.UploadException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -224,17 +225,48 @@ final class ChatSocket implements SocketHandler {
           roomId,
           wait);
     }
+    Post post = new Post(p.userId(), p.name(), clientMsgId, text, replyTo, fileId);
+    if (fileId == null) {
+      post(room, post);
+      return;
+    }
+    hub.pool.execute(
+        () -> {
+          try {
+            hub.uploads.completed(p, fileId);
+          } catch (UploadException e) {
+            refused(
+                new ChatException(
+                    ChatError.ATTACHMENT_NOT_FOUND,
+                    "no completed upload " + fileId + " of yours to attach",
+                    roomId),
+                clientMsgId);
+            return;
+          } catch (RuntimeException e) {
+            refused(
+                new ChatException(
+                    ChatError.CHAT_UNAVAILABLE,
+                    "the attachment could not be checked; retry",
+                    roomId),
+                clientMsgId);
+            return;
+          }
+          post(room, post);
+        });
+  }
+
+  private void post(Room room, Post post) {
     hub.writer
-        .post(room, new Post(p.userId(), p.name(), clientMsgId, text, replyTo, fileId))
+        .post(room, post)
         .whenComplete(
             (done, error) -> {
               if (error instanceof ChatException e) {
-                refused(e, clientMsgId);
+                refused(e, post.clientMsgId());
               } else if (error != null) {
                 LOG.warn("chat.post_failed socket={}", socket.id(), error);
                 refused(
-                    new ChatException(ErrorCode.INTERNAL, "the message was not posted", roomId),
-                    clientMsgId);
+                    new ChatException(ErrorCode.INTERNAL, "the message was not posted", room.id()),
+                    post.clientMsgId());
               } else {
                 synchronized (this) {
                   posted++;

@@ -437,4 +437,36 @@ class ChatIT extends RealServicesTest {
       assertEquals(List.of("lost", "next"), List.of(first.get("text"), second.get("text")));
     }
   }
+
+  @Test
+  void aReplyMustNameAMessageOfTheRoomAndAnAttachmentACompletedUploadOfTheSender() {
+    String org = org();
+    try (SocketClient asha = inOrgRoom(token(org, "asha"))) {
+      asha.send(chat("org", "c-1", "first"));
+      String first = (String) asha.next("sent", WAIT).get("messageId");
+      asha.send(
+          "{\"type\":\"chat\",\"roomId\":\"org\",\"clientMsgId\":\"c-2\",\"text\":\"re\","
+              + "\"replyTo\":\""
+              + first
+              + "\"}");
+      assertEquals(2L, number(asha.next("sent", WAIT), "seq"));
+      Map<String, Object> reply = asha.next("chat", WAIT);
+      while (number(reply, "seq") != 2) {
+        reply = asha.next("chat", WAIT);
+      }
+      assertEquals(first, reply.get("replyTo"));
+      asha.send(
+          "{\"type\":\"chat\",\"roomId\":\"org\",\"clientMsgId\":\"c-3\",\"text\":\"re\","
+              + "\"replyTo\":\"m_nothing\"}");
+      Map<String, Object> badReply = asha.next("error", WAIT);
+      assertEquals("MESSAGE_NOT_FOUND", badReply.get("code"));
+      assertEquals("c-3", badReply.get("clientMsgId"));
+      asha.send(
+          "{\"type\":\"chat\",\"roomId\":\"org\",\"clientMsgId\":\"c-4\",\"text\":\"see\","
+              + "\"fileId\":\"up_notmine\"}");
+      assertEquals("ATTACHMENT_NOT_FOUND", asha.next("error", WAIT).get("code"));
+      asha.send(chat("org", "c-5", "after"));
+      assertEquals(3L, number(asha.next("sent", WAIT), "seq"));
+    }
+  }
 }
