@@ -31,6 +31,9 @@ class ChatNodesIT {
   /** Documented: node-timeout (6 s) plus the sweep (1 s) after the last beat (2 s). */
   private static final Duration OFFLINE_BOUND = Duration.ofSeconds(10);
 
+  /** What a node's silence takes to be noticed (the default node-timeout). */
+  private static final Duration NODE_TIMEOUT = Duration.ofSeconds(6);
+
   private final List<AppProcess> nodes = new ArrayList<>();
 
   @AfterEach
@@ -63,6 +66,20 @@ class ChatNodesIT {
       }
       assertEquals(expected, seqs(asha, 2 * each));
       assertEquals(expected, seqs(ben, 2 * each));
+
+      // The only user of another org on the second node closes: the first node hears it from
+      // that node's last (empty) announcement after the offline grace, not at the node timeout.
+      String quiet = "org-chat-quiet-" + UUID.randomUUID().toString().substring(0, 8);
+      try (SocketClient dora = join(first, token(quiet, "dora"))) {
+        SocketClient carl = join(second, token(quiet, "carl"));
+        awaitPresence(dora, "carl", "online");
+        carl.close();
+        long closed = System.nanoTime();
+        awaitPresence(dora, "carl", "offline");
+        Duration took = Duration.ofNanos(System.nanoTime() - closed);
+        LOG.info("chat.last_socket_offline after={}ms", took.toMillis());
+        assertTrue(took.compareTo(NODE_TIMEOUT) < 0, "carl went offline after " + took);
+      }
 
       ben.send("{\"type\":\"typing\",\"roomId\":\"org\"}");
       Map<String, Object> typing = asha.next("typing", WAIT);

@@ -83,8 +83,14 @@ class ChatConfig {
    */
   Duration reorderWait = Duration.ofMillis(150);
 
-  /** Threads that talk to PostgreSQL for the chat (posts are batched per room). */
+  /** Threads that post messages to PostgreSQL (batched per room). */
   int writerThreads = 8;
+
+  /** Threads for everything else the chat asks of PostgreSQL: joins, catch-ups, reads, edits. */
+  int readerThreads = 8;
+
+  /** Frames of one socket waiting for those threads; past it a frame is refused (RATE_LIMITED). */
+  int maxPendingTasks = 64;
 
   /** Messages of one room written in one transaction at most. */
   int maxPostBatch = 256;
@@ -261,6 +267,22 @@ class ChatConfig {
 
   public Duration getReorderWait() {
     return reorderWait;
+  }
+
+  public void setReaderThreads(int readerThreads) {
+    this.readerThreads = readerThreads;
+  }
+
+  public int getReaderThreads() {
+    return readerThreads;
+  }
+
+  public void setMaxPendingTasks(int maxPendingTasks) {
+    this.maxPendingTasks = maxPendingTasks;
+  }
+
+  public int getMaxPendingTasks() {
+    return maxPendingTasks;
   }
 
   public void setWriterThreads(int writerThreads) {

@@ -14,6 +14,7 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,7 +58,13 @@ final class ChatHub {
   final String node = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   final ChatConfig config;
   final MessageStore store;
+
+  /** Joins, catch-ups, reads, edits: whatever a socket asks of PostgreSQL besides posting. */
   final ExecutorService pool;
+
+  /** Posting only, so a reconnect storm's catch-ups never hold up messages. */
+  private final ExecutorService posting;
+
   final RoomWriter writer;
   final Uploads uploads;
   private final ScheduledExecutorService timers;
@@ -76,6 +83,7 @@ final class ChatHub {
     final Presence presence = new Presence();
     final Map<String, TokenBucket> postLimits = new HashMap<>();
     boolean beatScheduled;
+    boolean announcedUsers;
     long idleSinceNanos = System.nanoTime();
 
     /** Completes once the other nodes had time to answer this node's {@code sync}. */
@@ -92,6 +100,10 @@ final class ChatHub {
     long delivered = -1;
     final TreeMap<Long, ChatMessage> early = new TreeMap<>();
     boolean fillScheduled;
+
+    /** A head PostgreSQL reported that NATS did not bring; the next fill reads up to it. */
+    long fillTo;
+
     final Map<ChatSocket, Joined> joined = new LinkedHashMap<>();
     final Map<String, Typist> typing = new LinkedHashMap<>();
     String lastTypingFrame = "";
@@ -115,15 +127,8 @@ final class ChatHub {
     this.uploads = uploads;
     this.store = store;
     this.natsProvider = nats;
-    var threads = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
-            config.writerThreads,
-            r -> {
-              Thread t = new Thread(r, "chat-db-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = threads("chat-db-", config.readerThreads);
+    this.posting = threads("chat-post-", config.writerThreads);
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -133,7 +138,7 @@ final class ChatHub {
             });
     this.writer =
         new RoomWriter(
-            store, pool, config.maxPostBatch, config.maxQueuedPosts, this::publishPosted);
+            store, posting, config.maxPostBatch, config.maxQueuedPosts, this::publishPosted);
     this.posted =
         Counter.builder("bellhop_chat_messages_posted")
             .description("chat messages this node wrote to PostgreSQL")
@@ -149,6 +154,17 @@ final class ChatHub {
     timers.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     long beat = config.presenceBeat.toMillis();
     timers.scheduleWithFixedDelay(this::beatAll, beat, beat, TimeUnit.MILLISECONDS);
+  }
+
+  private static ExecutorService threads(String prefix, int count) {
+    var threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        count,
+        r -> {
+          Thread t = new Thread(r, prefix + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private Connection nats() {
@@ -188,6 +204,10 @@ final class ChatHub {
     try {
       nats().flush(Duration.ofSeconds(5));
     } catch (Exception e) {
+      synchronized (org) {
+        org.sockets.remove(socket);
+        org.idleSinceNanos = System.nanoTime();
+      }
       throw new IllegalStateException("NATS did not confirm the chat subscription", e);
     }
     synchronized (org) {
@@ -221,6 +241,7 @@ final class ChatHub {
 
   void detach(ChatSocket socket, Org org, Principal p) {
     synchronized (org) {
+      socket.detached = true;
       org.sockets.remove(socket);
       for (Joined j : socket.joined.values()) {
         leaveRoom(org, j);
@@ -312,6 +333,13 @@ final class ChatHub {
     store.joined(room, socket.principal().userId());
     Joined j;
     synchronized (org) {
+      if (socket.detached) {
+        return;
+      }
+      // Checked again under the lock: a refresh that took the room away may have run meanwhile.
+      if (!room.admits(socket.principal())) {
+        throw Room.notYours(room.id());
+      }
       Joined before = socket.joined.get(room.id());
       if (before != null) {
         leaveRoom(org, before);
@@ -328,35 +356,54 @@ final class ChatHub {
       r.joined.put(socket, j);
       socket.joined.put(room.id(), j);
     }
-    if (after == null) {
-      MessageStore.Page page = store.latest(room, config.historyPage);
+    try {
+      if (after == null) {
+        MessageStore.Page page = store.latest(room, config.historyPage);
+        synchronized (org) {
+          if (j.left) {
+            return;
+          }
+          j.lastSeq = page.lastSeq();
+          if (j.room.delivered < 0) {
+            j.room.delivered = page.lastSeq(); // the lane starts where the first reader stood
+          }
+          socket.send(ChatFrames.history(room.id(), page.messages(), page.hasMore(), null));
+          socket.send(presenceOf(org, room));
+          caughtUp(org, j);
+        }
+      } else {
+        long head = store.head(room.orgId(), room.id());
+        synchronized (org) {
+          if (j.left) {
+            return;
+          }
+          j.lastSeq = Math.max(0, Math.min(after, head));
+          if (j.room.delivered < 0) {
+            j.room.delivered = head;
+          }
+          socket.send(presenceOf(org, room));
+        }
+        catchUp(org, j, true);
+      }
+    } catch (RuntimeException e) {
       synchronized (org) {
-        if (j.left) {
-          return;
-        }
-        if (j.room.delivered < 0) {
-          j.room.delivered = page.lastSeq();
-        }
-        j.lastSeq = page.lastSeq();
-        socket.send(ChatFrames.history(room.id(), page.messages(), page.hasMore(), null));
-        socket.send(presenceOf(org, room));
-        if (j.drain()) {
-          catchUp(org, j, false);
+        if (socket.joined.remove(room.id(), j)) {
+          leaveRoom(org, j);
         }
       }
-    } else {
-      long head = store.head(room.orgId(), room.id());
-      synchronized (org) {
-        if (j.left) {
-          return;
-        }
-        if (j.room.delivered < 0) {
-          j.room.delivered = head;
-        }
-        j.lastSeq = Math.max(0, Math.min(after, head));
-        socket.send(presenceOf(org, room));
-      }
-      catchUp(org, j, true);
+      throw e;
+    }
+  }
+
+  /**
+   * {@code j} read the room up to its {@code lastSeq}: sends what waited meanwhile. The node may
+   * have passed messages on (for other sockets) that this socket's read did not yet see, so it goes
+   * on catching up until it holds everything the node delivered.
+   */
+  private void caughtUp(Org org, Joined j) {
+    if (j.drain() || j.lastSeq < j.room.delivered) {
+      j.catchingUp = true;
+      catchUp(org, j, false);
     }
   }
 
@@ -412,7 +459,7 @@ final class ChatHub {
           page.isEmpty() && !(last && announced)
               ? null
               : ChatFrames.history(roomId, page, from > 0, announced ? last : null);
-      if (frame != null && !j.socket.awaitRoomFor(frame.length())) {
+      if (frame != null && !j.socket.awaitRoomFor(frame.getBytes(StandardCharsets.UTF_8).length)) {
         return;
       }
       synchronized (org) {
@@ -425,8 +472,12 @@ final class ChatHub {
         if (!page.isEmpty()) {
           j.lastSeq = page.get(page.size() - 1).seq();
         }
-        if (last && !j.drain()) {
-          return;
+        if (last) {
+          boolean gap = j.drain();
+          if (!gap && (j.lastSeq >= j.room.delivered || page.isEmpty())) {
+            return; // (an empty read below the node's mark: those were let through unread)
+          }
+          j.catchingUp = true;
         }
       }
     }
@@ -459,14 +510,41 @@ final class ChatHub {
   // ---- publishing ----
 
   private void publishPosted(Room room, List<MessageStore.Posted> done) {
+    List<ChatMessage> messages = new ArrayList<>(done.size());
     for (MessageStore.Posted p : done) {
-      if (p.message() == null) {
-        continue;
+      if (p.message() != null) {
+        if (p.fresh()) {
+          posted.increment();
+        }
+        messages.add(p.message());
       }
-      if (p.fresh()) {
-        posted.increment();
+    }
+    announce(room, messages, 0);
+  }
+
+  /**
+   * Publishes committed messages in order. While NATS refuses (disconnected), tries again every
+   * second for a minute; the messages are durable meanwhile, and nodes that get a later one read
+   * them from PostgreSQL (the head check does it for a room that stays quiet).
+   */
+  private void announce(Room room, List<ChatMessage> messages, int attempt) {
+    for (int i = 0; i < messages.size(); i++) {
+      try {
+        publish("message", room, messages.get(i));
+      } catch (RuntimeException e) {
+        List<ChatMessage> rest = List.copyOf(messages.subList(i, messages.size()));
+        LOG.warn(
+            "chat.publish_failed org={} room={} messages={} attempt={}",
+            room.orgId(),
+            room.id(),
+            rest.size(),
+            attempt + 1,
+            e);
+        if (attempt < 60) {
+          timers.schedule(() -> announce(room, rest, attempt + 1), 1, TimeUnit.SECONDS);
+        }
+        return;
       }
-      publish("message", room, p.message());
     }
   }
 
@@ -509,15 +587,18 @@ final class ChatHub {
     byte[] payload;
     synchronized (org) {
       org.beatScheduled = false;
-      if (!org.presence.hasLocalUsers()) {
+      boolean any = org.presence.hasLocalUsers();
+      if (!any && !org.announcedUsers) {
         return;
       }
+      // One empty beat after the last user left, so other nodes drop them now, not at timeout.
+      org.announcedUsers = any;
       payload = BusCodec.beat(node, org.presence.locals().values());
     }
     try {
       nats().publish(BusCodec.presenceSubject(org.id), payload);
     } catch (RuntimeException e) {
-      LOG.debug("chat.beat_failed org={}", org.id, e);
+      LOG.warn("chat.beat_failed org={} bytes={}", org.id, payload.length, e);
     }
   }
 
@@ -581,7 +662,10 @@ final class ChatHub {
       r.early.put(m.seq(), m);
       if (!r.fillScheduled) {
         r.fillScheduled = true;
-        timers.schedule(() -> fill(org, r), config.reorderWait.toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(
+            () -> pool.execute(() -> fill(org, r)),
+            config.reorderWait.toMillis(),
+            TimeUnit.MILLISECONDS);
       }
       return;
     }
@@ -636,38 +720,47 @@ final class ChatHub {
     }
   }
 
-  /** The missing messages did not come: read them from PostgreSQL once, for every socket here. */
+  /**
+   * The missing messages did not come: reads them from PostgreSQL once, for every socket here, on
+   * the pool (never on the timer thread, which keeps presence beating). Whatever still cannot be
+   * read (PostgreSQL unreachable) is let through: each socket's own continuity check then catches
+   * up or closes it for a retry.
+   */
   private void fill(Org org, RoomState r) {
-    long from;
-    long to;
-    synchronized (org) {
-      r.fillScheduled = false;
-      if (r.early.isEmpty()) {
-        return;
-      }
-      from = r.delivered;
-      to = r.early.firstKey();
-    }
-    List<ChatMessage> missing = List.of();
-    try {
-      missing = store.after(org.id, r.room.id(), from, (int) Math.min(1000, to - from - 1));
-    } catch (RuntimeException e) {
-      LOG.warn("chat.fill_failed org={} room={}", org.id, r.room.id(), e);
-    }
-    synchronized (org) {
-      for (ChatMessage m : missing) {
-        if (m.seq() == r.delivered + 1) {
-          deliver(org, r, m);
+    while (true) {
+      long from;
+      long to;
+      synchronized (org) {
+        if (r.early.isEmpty() && r.fillTo <= r.delivered) {
+          r.fillScheduled = false;
+          return;
         }
+        from = r.delivered;
+        to = r.early.isEmpty() ? r.fillTo + 1 : r.early.firstKey();
       }
-      if (!r.early.isEmpty() && r.early.firstKey() > r.delivered + 1) {
-        // Still missing (PostgreSQL unreachable): let the rest through; each socket's own
-        // continuity check catches up or closes it for a retry.
-        r.delivered = r.early.firstKey() - 1;
+      List<ChatMessage> missing = List.of();
+      try {
+        missing = store.after(org.id, r.room.id(), from, (int) Math.min(1000, to - from - 1));
+      } catch (RuntimeException e) {
+        LOG.warn("chat.fill_failed org={} room={}", org.id, r.room.id(), e);
       }
-      ChatMessage next;
-      while ((next = r.early.remove(r.delivered + 1)) != null) {
-        deliver(org, r, next);
+      synchronized (org) {
+        for (ChatMessage m : missing) {
+          if (m.seq() == r.delivered + 1) {
+            deliver(org, r, m);
+          }
+        }
+        if (r.delivered == from) {
+          // Nothing readable now: let the early ones through; the next head check tries again.
+          if (!r.early.isEmpty() && r.early.firstKey() > r.delivered + 1) {
+            r.delivered = r.early.firstKey() - 1;
+          }
+          r.fillTo = 0;
+        }
+        ChatMessage next;
+        while ((next = r.early.remove(r.delivered + 1)) != null) {
+          deliver(org, r, next);
+        }
       }
     }
   }
@@ -800,11 +893,65 @@ final class ChatHub {
 
   // ---- housekeeping ----
 
+  /** Every fifth sweep (5 s), rooms with sockets here are checked against PostgreSQL's heads. */
+  private static final int HEAD_CHECK_SWEEPS = 5;
+
+  private long sweeps;
+
+  /**
+   * Catches a node's rooms up with what PostgreSQL holds: a message whose announcement was lost
+   * (NATS dropped it, its node died before publishing) and that no later message revealed.
+   */
+  private void checkHeads(Org org) {
+    Map<String, RoomState> rooms;
+    synchronized (org) {
+      rooms = new HashMap<>(org.rooms);
+    }
+    if (rooms.isEmpty()) {
+      return;
+    }
+    Map<String, Long> heads;
+    try {
+      heads = store.heads(org.id, rooms.keySet());
+    } catch (RuntimeException e) {
+      LOG.warn("chat.head_check_failed org={}", org.id, e);
+      return;
+    }
+    for (var e : heads.entrySet()) {
+      RoomState r = rooms.get(e.getKey());
+      boolean behind;
+      synchronized (org) {
+        behind =
+            r.delivered >= 0
+                && e.getValue() > r.delivered
+                && r.early.isEmpty()
+                && !r.fillScheduled
+                && org.rooms.get(r.room.id()) == r;
+        if (behind) {
+          r.fillScheduled = true;
+          r.fillTo = e.getValue();
+        }
+      }
+      if (behind) {
+        fill(org, r);
+      }
+    }
+  }
+
   private void sweep() {
     long now = System.nanoTime();
+    boolean checkHeads = ++sweeps % HEAD_CHECK_SWEEPS == 0;
     for (Org org : orgs.values()) {
       synchronized (org) {
-        changed(org, org.presence.expire(now, config.nodeTimeout.toNanos()));
+        List<Presence.User> gone = new ArrayList<>();
+        org.presence.expire(now, config.nodeTimeout.toNanos()).forEach(gone::add);
+        if (!gone.isEmpty()) {
+          changed(org, gone);
+          scheduleBeat(org);
+        }
+      }
+      if (checkHeads) {
+        pool.execute(() -> checkHeads(org));
       }
       orgs.computeIfPresent(
           org.id,

@@ -47,7 +47,20 @@ final class ChatSocket implements SocketHandler {
   private Phase phase = Phase.HANDSHAKE;
   private volatile Principal principal;
   private volatile ChatHub.Org org;
-  private boolean detached;
+  private boolean detachScheduled;
+
+  /** Set by the hub under the org's lock once the socket left it: nothing may join it again. */
+  boolean detached;
+
+  private volatile Presence.Status status = Presence.Status.ONLINE;
+
+  /** Frames of this socket handed to the pool and not yet done; guarded by this. */
+  private int pendingTasks;
+
+  /** What the hub sent before {@code ready} (activity of the org): sent right after it. */
+  private final ArrayDeque<Object> heldUntilReady = new ArrayDeque<>();
+
+  private boolean ready;
   private final ArrayDeque<String> early = new ArrayDeque<>();
   private CompletableFuture<Void> tasks = CompletableFuture.completedFuture(null);
   private final Map<String, Long> typingSentNanos = new HashMap<>();
@@ -122,6 +135,7 @@ final class ChatSocket implements SocketHandler {
         return;
       }
       socket.sendText(ChatFrames.ready(p.userId(), hub.store.rooms(p)));
+      releaseHeld();
       socket.logOpen("user=" + p.userId() + " rooms=" + rooms.size());
       for (var room : rooms.values()) {
         hub.join(o, this, room, h.rooms().get(room.id()));
@@ -155,8 +169,29 @@ final class ChatSocket implements SocketHandler {
     return phase;
   }
 
-  /** One frame after {@code ready}; refusals go back as error frames, the socket stays. */
+  /**
+   * One frame after {@code ready}. Handled here unless earlier frames of this socket still wait for
+   * the pool: then after them, so frames take effect in the order they came (a {@code chat} right
+   * after its {@code join}, a {@code leave} after the {@code join} it undoes).
+   */
   private void frame(String text) {
+    boolean behind;
+    synchronized (this) {
+      behind = pendingTasks > 0;
+    }
+    if (behind) {
+      try {
+        serially(null, () -> handle(text));
+      } catch (ChatException e) {
+        refused(e, null);
+      }
+    } else {
+      handle(text);
+    }
+  }
+
+  /** Refusals go back as error frames; the socket stays. */
+  private void handle(String text) {
     ClientFrame f = null;
     try {
       f = ClientFrame.parse(text);
@@ -297,13 +332,13 @@ final class ChatSocket implements SocketHandler {
   }
 
   private void presence(ClientFrame f) {
-    String status = f.requiredString("status");
     Presence.Status s =
-        switch (status) {
+        switch (f.requiredString("status")) {
           case "online" -> Presence.Status.ONLINE;
           case "away" -> Presence.Status.AWAY;
           default -> throw ClientFrame.bad("\"status\" must be \"online\" or \"away\"", null);
         };
+    this.status = s;
     hub.status(org, this, principal, s);
   }
 
@@ -376,7 +411,9 @@ final class ChatSocket implements SocketHandler {
     socket.reauthenticate(
         token,
         p -> {
-          if (!p.orgId().equals(principal.orgId()) || !p.maySubscribe()) {
+          if (!p.orgId().equals(principal.orgId())
+              || !p.userId().equals(principal.userId())
+              || !p.maySubscribe()) {
             throw new Refusal(
                 CloseCode.FORBIDDEN,
                 ErrorCode.FORBIDDEN,
@@ -394,7 +431,7 @@ final class ChatSocket implements SocketHandler {
               }
             }
           }
-          hub.status(o, this, p, Presence.Status.ONLINE);
+          hub.status(o, this, p, status);
         });
   }
 
@@ -404,6 +441,14 @@ final class ChatSocket implements SocketHandler {
    */
   private void serially(String roomId, Runnable task) {
     synchronized (this) {
+      if (pendingTasks >= config.maxPendingTasks) {
+        throw new ChatException(
+            ChatError.RATE_LIMITED,
+            "too many requests of this socket are waiting; send this one again later",
+            roomId,
+            500);
+      }
+      pendingTasks++;
       tasks =
           tasks.thenRunAsync(
               () -> {
@@ -419,6 +464,10 @@ final class ChatSocket implements SocketHandler {
                           "the chat store could not be reached; retry",
                           roomId),
                       null);
+                } finally {
+                  synchronized (this) {
+                    pendingTasks--;
+                  }
                 }
               },
               hub.pool);
@@ -426,7 +475,33 @@ final class ChatSocket implements SocketHandler {
   }
 
   void send(String frame) {
+    synchronized (this) {
+      if (!ready) {
+        hold(frame);
+        return;
+      }
+    }
     socket.sendText(frame);
+  }
+
+  private void hold(Object frame) {
+    if (heldUntilReady.size() < MAX_EARLY_FRAMES * 16) {
+      heldUntilReady.add(frame);
+    } else if (frame instanceof ByteBuf b) {
+      b.release(); // an activity frame lost: the room list in ready is at most that stale
+    }
+  }
+
+  private synchronized void releaseHeld() {
+    ready = true;
+    for (Object held : heldUntilReady) {
+      if (held instanceof ByteBuf b) {
+        socket.sendFrame(b, 1, 0);
+      } else {
+        socket.sendText((String) held);
+      }
+    }
+    heldUntilReady.clear();
   }
 
   boolean compressed() {
@@ -435,6 +510,12 @@ final class ChatSocket implements SocketHandler {
 
   /** Sends a frame shared with other sockets (see {@link SharedFrame}); takes {@code bytes}. */
   void sendShared(ByteBuf bytes) {
+    synchronized (this) {
+      if (!ready) {
+        hold(bytes);
+        return;
+      }
+    }
     socket.sendFrame(bytes, 1, 0);
   }
 
@@ -460,9 +541,16 @@ final class ChatSocket implements SocketHandler {
     ChatHub.Org o;
     synchronized (this) {
       phase = Phase.ENDED;
-      o = detached ? null : org;
-      detached = o != null;
+      o = detachScheduled ? null : org;
+      detachScheduled = o != null;
       early.clear();
+      ready = true;
+      for (Object held : heldUntilReady) {
+        if (held instanceof ByteBuf b) {
+          b.release();
+        }
+      }
+      heldUntilReady.clear();
     }
     if (o != null) {
       Principal p = principal;

@@ -372,6 +372,28 @@ class MessageStore {
     }
   }
 
+  /** The heads of some rooms of one org (rooms without a row are left out). */
+  Map<String, Long> heads(String orgId, java.util.Collection<String> roomIds) {
+    return transactions.executeRead(
+        status -> {
+          Connection c = status.getConnection();
+          Map<String, Long> out = new HashMap<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT room_id, last_seq FROM collaboration.rooms WHERE org_id = ?"
+                      + " AND room_id = ANY(?)")) {
+            s.setString(1, orgId);
+            s.setArray(2, c.createArrayOf("text", roomIds.toArray()));
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                out.put(r.getString(1), r.getLong(2));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
   /** The two members of a direct room of this org, or null when there is no such room. */
   Set<String> directMembers(String orgId, String roomId) {
     return transactions.executeRead(

@@ -208,6 +208,7 @@ final class Presence {
       return before.withStatus(Status.OFFLINE);
     }
     if (before != null && before.status() == best.status()) {
+      announced.put(userId, best); // a new name or property list, told with the next change
       return null;
     }
     announced.put(userId, best);

@@ -489,4 +489,45 @@ class ChatIT extends RealServicesTest {
       assertEquals(3L, number(asha.next("sent", WAIT), "seq"));
     }
   }
+
+  @Test
+  void framesTakeEffectInTheOrderTheyCameAChatRightAfterItsJoinAndALeaveAfterItsJoin()
+      throws Exception {
+    String org = org();
+    try (SocketClient asha = open(token(org, "asha", "p_1"), "")) {
+      asha.next("ready", WAIT);
+      asha.send("{\"type\":\"join\",\"roomId\":\"org\"}");
+      asha.send(chat("org", "c-1", "right away"));
+      assertEquals(1L, number(sentAndChat(asha, "c-1").get("sent"), "seq"));
+      asha.send("{\"type\":\"join\",\"roomId\":\"property-p_1\"}");
+      asha.send("{\"type\":\"leave\",\"roomId\":\"property-p_1\"}");
+      asha.send(chat("property-p_1", "c-2", "gone"));
+      Map<String, Object> error = asha.next("error", WAIT);
+      assertEquals("NOT_JOINED", error.get("code"));
+      assertEquals("c-2", error.get("clientMsgId"));
+    }
+  }
+
+  @Test
+  void aRefreshedTokenWithoutTheRoomsPropertyLeavesTheRoomAndAnotherUsersTokenIsRefused() {
+    String org = org();
+    try (SocketClient asha = open(token(org, "asha", "p_1"), ",\"roomId\":\"property-p_1\"");
+        SocketClient ben = open(token(org, "ben", "p_1"), ",\"roomId\":\"property-p_1\"")) {
+      asha.next("history", WAIT);
+      ben.next("history", WAIT);
+      asha.send("{\"type\":\"refresh\",\"token\":\"" + token(org, "asha", "p_2") + "\"}");
+      Map<String, Object> left = asha.next("error", WAIT);
+      assertEquals("FORBIDDEN", left.get("code"));
+      assertEquals("property-p_1", left.get("roomId"));
+      ben.send(chat("property-p_1", "c-1", "not for asha any more"));
+      ben.next("sent", WAIT);
+      asha.send("{\"type\":\"join\",\"roomId\":\"org\"}");
+      asha.next("history", WAIT);
+      ben.send("{\"type\":\"refresh\",\"token\":\"" + token(org, "carl", "p_1") + "\"}");
+      assertEquals(4003, ben.awaitClose(WAIT));
+      for (Map<String, Object> m : asha.messages) {
+        assertFalse("chat".equals(m.get("type")), "asha got " + m);
+      }
+    }
+  }
 }
