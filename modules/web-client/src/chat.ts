@@ -706,7 +706,8 @@ export class ChatClient {
   private publish(relay = true): void {
     const changed = this.rooms.takeChanged();
     if (changed.length === 0) return;
-    this.unreadCache = undefined;
+    const counts = this.unreadCache;
+    if (counts && changed.some((id) => counts[id] !== this.rooms.get(id)?.unread)) this.unreadCache = undefined;
     if (relay && this.tabs?.isLeader) {
       this.tabs.relay({ kind: "rooms", rooms: changed.map((id) => this.rooms.get(id)!), userId: this.rooms.userId } satisfies Relay);
     }
