@@ -131,6 +131,7 @@ export class ChatClient {
   private viewing: string | undefined;
   private readTimer: unknown;
   private unreadCache: Record<string, number> | undefined;
+  private listCache: ChatRoom[] | undefined;
   private readonly onVisibility = () => this.exec({ op: "visible", tab: this.tabId, visible: this.visible() });
   private readonly onPageHide = () => this.exec({ op: "visible", tab: this.tabId, visible: false });
 
@@ -156,9 +157,10 @@ export class ChatClient {
     return this.rooms.get(roomId);
   }
 
-  /** Every room known: the user's room list from the server, and the rooms joined. */
+  /** Every room known (the user's room list, and the rooms joined) by id; the same array until one changes. */
   roomList(): ChatRoom[] {
-    return this.rooms.all().sort((a, b) => a.roomId.localeCompare(b.roomId));
+    this.listCache ??= this.rooms.all().sort((a, b) => a.roomId.localeCompare(b.roomId));
+    return this.listCache;
   }
 
   /** Unread messages per room; the same object until a count changes. */
@@ -706,6 +708,7 @@ export class ChatClient {
   private publish(relay = true): void {
     const changed = this.rooms.takeChanged();
     if (changed.length === 0) return;
+    this.listCache = undefined;
     const counts = this.unreadCache;
     if (counts && changed.some((id) => counts[id] !== this.rooms.get(id)?.unread)) this.unreadCache = undefined;
     if (relay && this.tabs?.isLeader) {
