@@ -507,10 +507,11 @@ async function until(what: string, ok: () => boolean): Promise<void> {
   assert.ok(ok(), what);
 }
 
-test("tabs share one socket: a follower's message goes out on the leader's and both see the room", async () => {
+test("tabs share one socket: a follower's message goes out on the leader's and both see the room", async (ctx) => {
   const t = twoTabs();
   const a = t.tab("a");
   const b = t.tab("b");
+  ctx.after(() => (a.stop(), b.stop()));
   a.start();
   await until("a leads and connects", () => t.sockets.length === 1);
   b.start();
@@ -534,14 +535,13 @@ test("tabs share one socket: a follower's message goes out on the leader's and b
     b.room("org")?.messages.length === 1 && b.unreadCounts()["property-7"] === 1);
   assert.deepEqual(b.room("org")!.pending, []);
   assert.equal(b.health.state, "live");
-  a.stop();
-  b.stop();
 });
 
-test("when the leader tab closes, the next tab resumes with the same cursors and re-sends pending messages once", async () => {
+test("when the leader tab closes, the next tab resumes with the same cursors and re-sends pending messages once", async (ctx) => {
   const t = twoTabs();
   const a = t.tab("a");
   const b = t.tab("b");
+  ctx.after(() => (a.stop(), b.stop()));
   a.start();
   a.join("org");
   await until("a connects", () => t.sockets.length === 1);
@@ -562,5 +562,4 @@ test("when the leader tab closes, the next tab resumes with the same cursors and
   t.socket().server({ type: "history", roomId: "org", messages: [], hasMore: false, caughtUp: true });
   t.socket().server({ type: "presence", roomId: "org", users: [], full: true });
   assert.deepEqual(t.socket().frames("chat").map((f) => f.clientMsgId), [id], "re-sent once, same clientMsgId");
-  b.stop();
 });
