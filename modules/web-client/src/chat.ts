@@ -449,14 +449,26 @@ export class ChatClient {
         break;
       }
       case "history": {
+        // Three answers share the frame: a join's (without a cursor: the newest page; with one:
+        // the messages after it, the last frame `caughtUp:true`), `loadOlder`'s, and a catch-up
+        // after a gap on the server's side. Messages past the last seq held are added by seq,
+        // whichever it is.
         const joining = conn.joining.get(frame.roomId);
-        if (joining) {
-          if (this.rooms.history(frame, joining) === "gap") return this.resync(conn, frame.roomId);
-          // Later frames of the same answer continue from the last seq held.
-          conn.joining.set(frame.roomId, "resume");
-          if (frame.caughtUp === true) this.joined(conn, frame.roomId);
-        } else if (conn.older.delete(frame.roomId)) {
+        const lastSeq = this.rooms.get(frame.roomId)?.lastSeq;
+        const first = frame.messages?.[0]?.seq;
+        if (joining === "fresh") {
+          this.rooms.history(frame, "fresh");
+          this.joined(conn, frame.roomId);
+        } else if (
+          conn.older.has(frame.roomId) &&
+          frame.caughtUp === undefined &&
+          (first === undefined || lastSeq === undefined || first <= lastSeq)
+        ) {
+          conn.older.delete(frame.roomId);
           this.rooms.history(frame, "older");
+        } else {
+          if (this.rooms.history(frame, "resume") === "gap") return this.resync(conn, frame.roomId);
+          if (joining === "resume" && frame.caughtUp === true) this.joined(conn, frame.roomId);
         }
         break;
       }
@@ -472,8 +484,6 @@ export class ChatClient {
         this.rooms.typing(frame);
         break;
       case "presence":
-        // A join is answered with history, then presence: the join is complete.
-        if (conn.joining.has(frame.roomId)) this.joined(conn, frame.roomId);
         this.rooms.presence(frame);
         break;
       case "receipt":

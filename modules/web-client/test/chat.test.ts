@@ -157,6 +157,33 @@ test("a reconnect rejoins every room with after = the last seq held, and replaye
   assert.equal(h.client.room("org")!.lastSeq, 7);
 });
 
+test("a resumed join is live at caughtUp (presence comes first), and a catch-up between chat frames is added by seq", async () => {
+  const h = harness();
+  h.client.join("org");
+  h.client.start();
+  await h.connect();
+  h.answerJoin("org", [msg(9), msg(10)], { hasMore: true });
+  h.socket().drop(1006);
+  const id = h.client.send("org", "queued");
+  await h.runTimers();
+  await h.connect();
+  h.socket().server({ type: "presence", roomId: "org", users: [], full: true });
+  assert.equal(h.client.room("org")!.live, false, "presence alone does not end a resumed join");
+  h.socket().server({ type: "history", roomId: "org", messages: [msg(11)], hasMore: true, caughtUp: false });
+  assert.equal(h.socket().frames("chat").length, 0);
+  h.socket().server({ type: "history", roomId: "org", messages: [msg(12)], hasMore: true, caughtUp: true });
+  assert.equal(h.client.room("org")!.live, true);
+  assert.deepEqual(h.socket().frames("chat").map((f) => f.clientMsgId), [id]);
+  // An older page is asked for; meanwhile the server catches this socket up after a gap of its own.
+  h.client.loadOlder("org");
+  h.socket().server({ type: "history", roomId: "org", messages: [msg(13), msg(14)], hasMore: true });
+  h.socket().server({ type: "chat", ...msg(15) });
+  h.socket().server({ type: "history", roomId: "org", messages: [msg(7), msg(8)], hasMore: false });
+  assert.deepEqual(seqs(h.client), [7, 8, 9, 10, 11, 12, 13, 14, 15]);
+  assert.equal(h.client.room("org")!.hasMore, false);
+  assert.equal(h.sockets.length, 2, "no resync was needed");
+});
+
 test("a gap is never papered over: the client reconnects and asks again from the last seq held", async () => {
   const h = harness();
   h.client.join("org");
@@ -270,7 +297,7 @@ test("who is typing and who is present come from the server's lists, without thi
   h.socket().server({ type: "presence", roomId: "org", full: true, users: [
     { id: "u1", name: "Me", status: "online" }, { id: "u2", name: "Asha", status: "online" },
   ] });
-  assert.equal(h.client.room("org")!.live, true, "history then presence completes the join");
+  assert.equal(h.client.room("org")!.live, true, "the newest page answers a join without a cursor");
   h.socket().server({ type: "presence", roomId: "org", full: false, users: [{ id: "u3", name: "Ben", status: "away" }] });
   h.socket().server({ type: "presence", roomId: "org", full: false, users: [{ id: "u2", name: "Asha", status: "offline" }] });
   assert.deepEqual(h.client.room("org")!.presence.map((u) => `${u.id}:${u.status}`), ["u3:away", "u1:online"]);
