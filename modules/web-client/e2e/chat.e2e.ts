@@ -46,6 +46,7 @@ interface Room {
   pending: { clientMsgId: string; status: string }[];
   receipts: Record<string, number>;
   hasMore: boolean;
+  unread: number;
 }
 
 /** A user's tab: the console signed in as `user`, its chat panel open on the org room and live. */
@@ -132,12 +133,67 @@ test("two users chat both ways, see each other typing, read receipts, and presen
       assert.deepEqual(await shown(page), ["Room 204 is ready", "<b>On my way</b> & <img src=x onerror=alert(1)>"], who);
       assertExactlyOnce((await room(page))!, who);
     }
+    await waitRoom(alice, "alice, looking at the room, has read bob's reply", (r) => r.unread === 0);
     await alice.screenshot({ path: path.join(ARTIFACTS, "chat-alice.png") });
+
+    // Bob closes the panel: he leaves the room, and his unread count still moves live.
+    await bob.click("[data-testid=chat-toggle]");
+    await write(alice, "Checkout at 11 for 204");
+    await write(alice, "Towels for 310");
+    await waitText(bob, "chat-unread-total", (t) => t === "2", "bob's closed panel counts alice's two messages");
+    assert.equal(await bob.locator("[data-testid=chat-messages] [data-testid=chat-message]").count(), 2,
+      "bob's tab did not receive the messages themselves while the panel was closed");
+    await bob.click("[data-testid=chat-toggle]");
+    await waitFor("bob sees both on reopening", async () => (await shown(bob)).includes("Towels for 310") || undefined);
+    await waitRoom(bob, "reading them clears bob's count", (r) => r.unread === 0);
+    await waitFor("bob's badge is gone", async () => (await bob.locator("[data-testid=chat-unread-total]").isHidden()) || undefined);
+    assertExactlyOnce((await room(bob))!, "bob after rejoining");
 
     await bob.close();
     await waitText(alice, "chat-presence", (t) => !t.includes("bob ("), "bob is gone from alice's presence list");
   } finally {
     await close();
+  }
+});
+
+test("two tabs of one user share one chat socket; the follower writes through the leader, and takes over when it closes", TIMEOUT, async () => {
+  const org = freshOrg();
+  const [aliceContext, bobContext] = [await browser.newContext(), await browser.newContext()];
+  const chatSockets = new Map<Page, number>();
+  aliceContext.on("page", (page) =>
+    page.on("websocket", (ws) => {
+      if (ws.url().includes("/v2/collaboration/chat/stream")) chatSockets.set(page, (chatSockets.get(page) ?? 0) + 1);
+    }));
+  try {
+    const first = await openChat(aliceContext, node.url, org, "alice");
+    const second = await openChat(aliceContext, node.url, org, "alice");
+    const bob = await openChat(bobContext, node.url, org, "bob");
+    const role = (page: Page) => page.evaluate(() => (window as any).bellhopConsole.chat.health().role);
+    assert.equal(await role(first), "leader");
+    assert.equal(await role(second), "follower");
+    assert.equal(chatSockets.get(second) ?? 0, 0, "the second tab opened no chat socket");
+
+    await write(second, "from the second tab");
+    await waitFor("bob got it", async () => (await shown(bob)).includes("from the second tab") || undefined);
+    await waitFor("both of alice's tabs show it", async () =>
+      ((await shown(first)).includes("from the second tab") && (await shown(second)).includes("from the second tab")) || undefined);
+
+    await first.close();
+    await waitFor("the second tab leads", async () => (await role(second)) === "leader" || undefined);
+    await waitRoom(second, "and is live again", (r) => r.live);
+    await write(bob, "still there?");
+    await write(second, "yes");
+    await waitFor("bob got the answer", async () => (await shown(bob)).includes("yes") || undefined);
+    await waitFor("alice's remaining tab got bob's question", async () => (await shown(second)).includes("still there?") || undefined);
+    assert.equal(chatSockets.get(second), 1, "one socket, opened when it took over");
+    for (const [page, label] of [[second, "alice"], [bob, "bob"]] as const) {
+      const texts = await shown(page);
+      assert.equal(texts.filter((t) => t === "from the second tab").length, 1, `${label}: once`);
+      assertExactlyOnce((await room(page))!, label);
+    }
+    assert.ok((await text(bob, "chat-presence")).includes("alice (online)"), "alice stayed online with one tab closed");
+  } finally {
+    await Promise.all([aliceContext.close(), bobContext.close()]);
   }
 });
 
