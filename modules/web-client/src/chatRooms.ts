@@ -273,8 +273,12 @@ export class ChatRooms {
   }
 
   addPending(p: PendingMessage): void {
+    // A message already stored (a tab asking a new leader again) is not pending any more.
     this.update(p.roomId, (room) =>
-      room.pending.some((q) => q.clientMsgId === p.clientMsgId) ? {} : { pending: [...room.pending, p] },
+      room.pending.some((q) => q.clientMsgId === p.clientMsgId) ||
+      room.messages.some((m) => m.clientMsgId === p.clientMsgId && m.sender?.id === this.userId)
+        ? {}
+        : { pending: [...room.pending, p] },
     );
   }
 

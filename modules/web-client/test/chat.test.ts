@@ -491,6 +491,20 @@ test("close 4800 (chat store unavailable) reconnects; 4001 stops", async () => {
   assert.equal(h.client.health.failure?.cause, "auth");
 });
 
+test("a token is refreshed on the socket before it expires", async () => {
+  const exp = 2000; // seconds; the harness's clock starts at 1,000 s
+  const jwt = (e: number) => `h.${Buffer.from(JSON.stringify({ exp: e })).toString("base64url")}.s`;
+  let issued = 0;
+  const h = harness({ token: () => jwt(exp + 1000 * issued++), refreshBeforeMs: 60_000 });
+  h.client.start();
+  await h.connect();
+  const refresh = h.timers.find((t) => t.ms === 2_000_000 - 60_000 - 1_000_000);
+  assert.ok(refresh, "scheduled a minute before exp");
+  refresh.fn();
+  await tick();
+  assert.deepEqual(h.socket().frames("refresh"), [{ type: "refresh", token: jwt(3000) }]);
+});
+
 test("a room holds at most maxMessagesPerRoom messages; the older ones can be paged in again", async () => {
   const h = harness({ maxMessagesPerRoom: 3 });
   h.client.join("org");
