@@ -594,11 +594,15 @@ final class ChatHub {
 
   private void deliver(Org org, RoomState r, ChatMessage m) {
     r.delivered = m.seq();
-    String frame = ChatFrames.chat(m);
-    for (Joined j : r.joined.values()) {
-      if (j.offer(m, frame, config.maxCatchUpBuffer)) {
-        catchUp(org, j, false);
+    SharedFrame frame = new SharedFrame(ChatFrames.chat(m));
+    try {
+      for (Joined j : r.joined.values()) {
+        if (j.offer(m, frame, config.maxCatchUpBuffer)) {
+          catchUp(org, j, false);
+        }
       }
+    } finally {
+      frame.release();
     }
     activity(org, m, r.room.members(), r);
   }
@@ -615,13 +619,19 @@ final class ChatHub {
           case PROPERTY -> Room.property(org.id, m.roomId());
           case DIRECT -> Room.direct(org.id, m.roomId(), members);
         };
-    String frame = null;
-    for (ChatSocket s : org.sockets) {
-      if ((r == null || !r.joined.containsKey(s)) && room.admits(s.principal())) {
-        if (frame == null) {
-          frame = ChatFrames.activity(m);
+    SharedFrame frame = null;
+    try {
+      for (ChatSocket s : org.sockets) {
+        if ((r == null || !r.joined.containsKey(s)) && room.admits(s.principal())) {
+          if (frame == null) {
+            frame = new SharedFrame(ChatFrames.activity(m));
+          }
+          frame.sendTo(s);
         }
-        s.send(frame);
+      }
+    } finally {
+      if (frame != null) {
+        frame.release();
       }
     }
   }

@@ -9,6 +9,7 @@ import io.bellhop.realtime.RealtimeSocket;
 import io.bellhop.realtime.Refusal;
 import io.bellhop.realtime.SocketHandler;
 import io.bellhop.uploads.UploadException;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -426,6 +427,15 @@ final class ChatSocket implements SocketHandler {
 
   void send(String frame) {
     socket.sendText(frame);
+  }
+
+  boolean compressed() {
+    return socket.compressed();
+  }
+
+  /** Sends a frame shared with other sockets (see {@link SharedFrame}); takes {@code bytes}. */
+  void sendShared(ByteBuf bytes) {
+    socket.sendFrame(bytes, 1, 0);
   }
 
   boolean awaitRoomFor(int bytes) {
