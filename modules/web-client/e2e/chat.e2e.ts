@@ -211,6 +211,8 @@ test("history pages back to the first message, every message once, after a burst
     const all = await waitRoom(alice, "alice holds her 60 messages", (r) => r.messages.length === 60 && r.pending.length === 0, 60_000);
     assertExactlyOnce(all, "alice");
     assert.deepEqual(all.messages.map((m) => m.clientMsgId).sort(), [...ids].sort(), "each clientMsgId posted once");
+    const refused: string[] = await alice.evaluate(() => (window as any).bellhopConsole.chat.errors.map((e: any) => e.code));
+    assert.ok(refused.includes("RATE_LIMITED"), `the burst met the rate limit and was re-sent (refusals: ${refused.join(", ")})`);
 
     const bobContext = await browser.newContext();
     try {
