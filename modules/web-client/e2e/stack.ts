@@ -194,9 +194,17 @@ export class Proxy {
     this.port = (this.server.address() as net.AddressInfo).port;
   }
 
+  private offline = false;
+
   /** Cuts every open connection, like a network blip. */
   dropAll(): void {
     for (const s of this.sockets) s.destroy();
+  }
+
+  /** Offline: every open connection is cut and new ones are reset until it is switched back. */
+  setOffline(offline: boolean): void {
+    this.offline = offline;
+    if (offline) this.dropAll();
   }
 
   async stop(): Promise<void> {
@@ -205,6 +213,10 @@ export class Proxy {
   }
 
   private accept(client: net.Socket): void {
+    if (this.offline) {
+      client.resetAndDestroy();
+      return;
+    }
     this.sockets.add(client);
     client.on("close", () => this.sockets.delete(client));
     client.on("error", () => {});

@@ -39,3 +39,16 @@ export {
 export type { DocumentType, OcrField, OcrResult } from "./documents.js";
 export { Sha256, sha256OfBlob } from "./sha256.js";
 export { SpeedMeter } from "./speed.js";
+export { ChatClient } from "./chat.js";
+export type { ChatClientOptions, ChatHealth, SendOptions, VisibilityLike } from "./chat.js";
+export type {
+  ChatError,
+  ChatMessage,
+  ChatRoom,
+  ChatServerFrame,
+  ChatUser,
+  PendingMessage,
+  PresenceStatus,
+  PresentUser,
+  RoomSummary,
+} from "./chatTypes.js";

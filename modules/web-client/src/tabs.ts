@@ -42,13 +42,16 @@ export interface TabHooks {
   message(data: any): void;
   /** The leader's answer to a newcomer's hello: what it knows now. */
   snapshot(): any;
+  /** Leader only: a follower's request (see `request`). */
+  request?(data: any): void;
 }
 
 type Wire =
   | { kind: "hello"; from: string }
   | { kind: "probe"; from: string }
   | { kind: "alive"; from: string }
-  | { kind: "relay"; from: string; data: any };
+  | { kind: "relay"; from: string; data: any }
+  | { kind: "request"; from: string; data: any };
 
 export class TabGroup {
   readonly id = Math.random().toString(36).slice(2, 10);
@@ -96,6 +99,14 @@ export class TabGroup {
   /** Leader only: sends data to every follower. */
   relay(data: any): void {
     if (this.held) this.post({ kind: "relay", from: this.id, data });
+  }
+
+  /**
+   * Follower only: sends data to the leader (e.g. a frame to send on its connection). Lost when
+   * no tab leads at that moment: a caller that must not lose it sends it again to the next leader.
+   */
+  request(data: any): void {
+    if (this.joined && !this.held) this.post({ kind: "request", from: this.id, data });
   }
 
   close(): void {
@@ -146,6 +157,9 @@ export class TabGroup {
         break;
       case "probe":
         if (this.held) this.post({ kind: "alive", from: this.id });
+        break;
+      case "request":
+        if (this.held) this.hooks.request?.(msg.data);
         break;
       case "alive":
       case "relay":

@@ -3,6 +3,7 @@
 // the data-testid attributes in index.html.
 import { RealtimeClient, StorageCursorStore, CLOSE_CODES } from "/console/client/index.js";
 import { uploadPanel } from "/console/uploads.js";
+import { chatPanel } from "/console/chat.js";
 
 const TRANSPORTS = ["websocket", "sse", "poll"];
 const TRANSPORT_NAMES = { websocket: "WebSocket", sse: "SSE", poll: "long-poll" };
@@ -208,6 +209,7 @@ function startSession(settings, staffToken) {
   };
   buildWorkspace(s);
   s.hook.upload = uploadPanel(s.view.root, { propertyId, token: staffToken, client });
+  s.hook.chat = chatPanel(s.view.root, { orgId, userId: settings.user, token: staffToken });
   session = s;
   window.bellhopConsole = s.hook;
   for (const service of services) client.on(service, (event) => onEvent(s, event));
@@ -225,6 +227,7 @@ function signOut() {
   if (!s) return;
   session = undefined;
   s.client.stop();
+  s.hook.chat.client.stop();
   s.hook.upload.client?.pause(); // kept for a resume: choosing the same file again continues it
   clearInterval(s.metricsTimer);
   s.view.root.remove();
