@@ -82,10 +82,22 @@ final class ChatFrames {
 
   static String history(
       String roomId, List<ChatMessage> messages, boolean hasMore, Boolean caughtUp) {
+    return history(roomId, messages, hasMore, caughtUp, 0);
+  }
+
+  /**
+   * @param before the {@code before} of the {@code history} frame this answers, echoed so a client
+   *     tells an older page from a catch-up; 0 for any other history frame
+   */
+  static String history(
+      String roomId, List<ChatMessage> messages, boolean hasMore, Boolean caughtUp, long before) {
     return object(
         g -> {
           g.writeStringField("type", "history");
           g.writeStringField("roomId", roomId);
+          if (before > 0) {
+            g.writeNumberField("before", before);
+          }
           messages(g, "messages", messages);
           g.writeBooleanField("hasMore", hasMore);
           if (caughtUp != null) {

@@ -378,7 +378,7 @@ final class ChatSocket implements SocketHandler {
         roomId,
         () -> {
           MessageStore.Page page = hub.store.before(room, before, size);
-          send(ChatFrames.history(roomId, page.messages(), page.hasMore(), null));
+          send(ChatFrames.history(roomId, page.messages(), page.hasMore(), null, before));
         });
   }
 

@@ -430,6 +430,7 @@ class ChatIT extends RealServicesTest {
       assertEquals(41L, number(messages.get(0), "seq"));
       assertEquals(70L, number(messages.get(29), "seq"));
       assertEquals(true, page.get("hasMore"));
+      assertEquals(71L, number(page, "before"));
 
       Map<String, Object> forward =
           SocketClient.parse(
