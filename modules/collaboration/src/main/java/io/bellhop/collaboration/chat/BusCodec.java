@@ -97,22 +97,7 @@ final class BusCodec {
             g -> {
               g.writeStringField("kind", "beat");
               g.writeStringField("node", node);
-              g.writeArrayFieldStart("users");
-              for (Presence.User u : users) {
-                g.writeStartObject();
-                g.writeStringField("id", u.id());
-                g.writeStringField("name", u.name());
-                g.writeStringField("status", u.status().wireName());
-                if (u.properties() != null) {
-                  g.writeArrayFieldStart("properties");
-                  for (String p : u.properties()) {
-                    g.writeString(p);
-                  }
-                  g.writeEndArray();
-                }
-                g.writeEndObject();
-              }
-              g.writeEndArray();
+              ChatFrames.users(g, users, true, true);
             }));
   }
 

@@ -171,14 +171,7 @@ final class ChatFrames {
         g -> {
           g.writeStringField("type", "typing");
           g.writeStringField("roomId", roomId);
-          g.writeArrayFieldStart("users");
-          for (Presence.User u : users) {
-            g.writeStartObject();
-            g.writeStringField("id", u.id());
-            g.writeStringField("name", u.name());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
+          users(g, users, false, false);
         });
   }
 
@@ -187,17 +180,36 @@ final class ChatFrames {
         g -> {
           g.writeStringField("type", "presence");
           g.writeStringField("roomId", roomId);
-          g.writeArrayFieldStart("users");
-          for (Presence.User u : users) {
-            g.writeStartObject();
-            g.writeStringField("id", u.id());
-            g.writeStringField("name", u.name());
-            g.writeStringField("status", u.status().wireName());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
+          users(g, users, true, false);
           g.writeBooleanField("full", full);
         });
+  }
+
+  /**
+   * A {@code users} array: each user's id and name, with their status and (between nodes) the
+   * properties their token holds when asked.
+   */
+  static void users(
+      JsonGenerator g, Collection<Presence.User> users, boolean status, boolean properties)
+      throws IOException {
+    g.writeArrayFieldStart("users");
+    for (Presence.User u : users) {
+      g.writeStartObject();
+      g.writeStringField("id", u.id());
+      g.writeStringField("name", u.name());
+      if (status) {
+        g.writeStringField("status", u.status().wireName());
+      }
+      if (properties && u.properties() != null) {
+        g.writeArrayFieldStart("properties");
+        for (String p : u.properties()) {
+          g.writeString(p);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   static String ready(String userId, List<MessageStore.Summary> rooms) {

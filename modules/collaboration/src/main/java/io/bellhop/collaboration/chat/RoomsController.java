@@ -87,15 +87,7 @@ final class RoomsController {
           return ChatFrames.object(
               g -> {
                 g.writeStringField("roomId", room.id());
-                g.writeArrayFieldStart("users");
-                for (Presence.User u : users) {
-                  g.writeStartObject();
-                  g.writeStringField("id", u.id());
-                  g.writeStringField("name", u.name());
-                  g.writeStringField("status", u.status().wireName());
-                  g.writeEndObject();
-                }
-                g.writeEndArray();
+                ChatFrames.users(g, users, true, false);
               });
         });
   }
