@@ -86,6 +86,9 @@ final class ChatHub {
     boolean announcedUsers;
     long idleSinceNanos = System.nanoTime();
 
+    /** Completes once NATS confirmed the subscription to the org's subjects. */
+    CompletableFuture<Void> subscribed = new CompletableFuture<>();
+
     /** Completes once the other nodes had time to answer this node's {@code sync}. */
     final CompletableFuture<Void> warm = new CompletableFuture<>();
 
@@ -191,18 +194,23 @@ final class ChatHub {
    * after it is missed. Blocks (NATS flush): call it off the event loop.
    */
   Org attach(ChatSocket socket, Principal p) {
+    var created = new boolean[1];
     Org org =
         orgs.compute(
             p.orgId(),
             (id, o) -> {
-              Org out = o == null ? open(id) : o;
+              Org out = o;
+              if (out == null) {
+                out = open(id);
+                created[0] = true;
+              }
               synchronized (out) {
                 out.sockets.add(socket);
               }
               return out;
             });
     try {
-      nats().flush(Duration.ofSeconds(5));
+      confirmSubscription(org, created[0]);
     } catch (Exception e) {
       synchronized (org) {
         org.sockets.remove(socket);
@@ -221,11 +229,49 @@ final class ChatHub {
     return org;
   }
 
+  /**
+   * Waits until NATS confirmed the org's subscription: one flush per org, by the socket that opened
+   * it (a flush per socket, a thousand at once, overruns the client's outstanding pings); the
+   * others wait for it, and one of them flushes again if it failed.
+   */
+  private void confirmSubscription(Org org, boolean created) throws Exception {
+    CompletableFuture<Void> confirmed;
+    boolean flushHere = created;
+    synchronized (org) {
+      if (!created && org.subscribed.isCompletedExceptionally()) {
+        org.subscribed = new CompletableFuture<>();
+        flushHere = true;
+      }
+      confirmed = org.subscribed;
+    }
+    if (flushHere) {
+      try {
+        nats().flush(Duration.ofSeconds(5));
+        confirmed.complete(null);
+      } catch (Exception e) {
+        confirmed.completeExceptionally(e);
+      }
+    }
+    confirmed.get(10, TimeUnit.SECONDS);
+  }
+
   /** For REST: the org's presence as known once the other nodes answered. Blocks briefly. */
   Org watch(String orgId) {
-    Org org = orgs.computeIfAbsent(orgId, this::open);
+    var created = new boolean[1];
+    Org org =
+        orgs.computeIfAbsent(
+            orgId,
+            id -> {
+              created[0] = true;
+              return open(id);
+            });
     synchronized (org) {
       org.idleSinceNanos = System.nanoTime();
+    }
+    try {
+      confirmSubscription(org, created[0]);
+    } catch (Exception e) {
+      LOG.warn("chat.subscribe_failed org={}", orgId, e); // answers with what is known
     }
     org.warm.orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
     return org;
