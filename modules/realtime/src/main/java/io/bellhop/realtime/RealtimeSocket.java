@@ -283,7 +283,10 @@ public final class RealtimeSocket implements ClientFrameGuard.Owner {
   /** Cuts a client that did not keep up: 4509, with a hint to come back soon and resume. */
   public void slowConsumer() {
     endpoint.slowConsumers.increment();
-    close(CloseCode.SLOW_CONSUMER, RetryHint.reason(250, 2_000));
+    // A client that does not read may well still be sending (a flood that makes the server
+    // answer): closed outright with its input unread, the socket would be reset and the client
+    // would lose the close frame that says to come back.
+    end(CloseCode.SLOW_CONSUMER, RetryHint.reason(250, 2_000), true);
   }
 
   /** Logs {@code <name>.open} with the socket's identity and the module's {@code fields}. */

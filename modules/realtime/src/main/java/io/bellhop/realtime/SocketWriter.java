@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,12 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The only way bytes reach one client's socket. Hot: called once per batch per session.
  *
- * <p>Every write is posted to the channel's event loop, even from the event loop itself, so frames
- * leave in exactly the order {@code send} was called (callers order their calls under the session
- * lock). Every byte handed over but not yet written to the kernel is counted — events, acks, pings,
- * errors, pongs alike; past {@code maxQueuedBytes} a send refuses and the session is cut as a slow
- * consumer, so a client that does not read never grows memory beyond that bound, whatever it makes
- * the server answer.
+ * <p>Every write is queued and drained on the channel's event loop, even when sent from the event
+ * loop itself, so frames leave in exactly the order {@code send} was called (callers order their
+ * calls under the session lock), a burst of them with one flush. Every byte handed over but not yet
+ * written to the kernel is counted — events, acks, pings, errors, pongs alike; past {@code
+ * maxQueuedBytes} a send refuses and the session is cut as a slow consumer, so a client that does
+ * not read never grows memory beyond that bound, whatever it makes the server answer.
  */
 final class SocketWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SocketWriter.class);
@@ -51,6 +52,8 @@ final class SocketWriter {
   private final boolean deflate;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicBoolean pongPending = new AtomicBoolean();
+  private final ConcurrentLinkedQueue<Unwritten> unwritten = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private volatile Thread waiter;
   private volatile boolean closing;
 
@@ -129,23 +132,42 @@ final class SocketWriter {
   }
 
   /**
-   * Counts {@code size} bytes as queued and writes {@code frame} on the event loop; once written
-   * (or failed) the bytes leave the count and {@code then} runs. Every frame goes through here,
-   * posted even from the event loop itself, so frames leave in the order they were queued.
+   * Counts {@code size} bytes as queued and queues {@code frame} for the event loop; once written
+   * (or failed) the bytes leave the count and {@code then} runs. Every frame goes through here, so
+   * frames leave in the order they were queued. Frames queued while a drain is pending go out with
+   * it, one flush for all: a socket that many messages reach at once (a busy chat room) costs one
+   * task and one system call per burst, not per message, and the busier the event loop the larger
+   * the bursts.
    */
   private void write(WebSocketFrame frame, int size, Consumer<Future<?>> then) {
     queued.addAndGet(size);
-    channel
-        .eventLoop()
-        .execute(
-            () ->
-                channel
-                    .writeAndFlush(frame)
-                    .addListener(
-                        f -> {
-                          then.accept(f);
-                          written(size);
-                        }));
+    unwritten.add(new Unwritten(frame, size, then));
+    if (drainScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::drain);
+    }
+  }
+
+  private record Unwritten(WebSocketFrame frame, int size, Consumer<Future<?>> then) {}
+
+  /** On the event loop: writes every queued frame, then flushes once. */
+  private void drain() {
+    drainScheduled.set(false); // before polling: a frame queued from now on schedules a new drain
+    boolean wrote = false;
+    Unwritten u;
+    while ((u = unwritten.poll()) != null) {
+      Unwritten w = u;
+      channel
+          .write(w.frame())
+          .addListener(
+              f -> {
+                w.then().accept(f);
+                written(w.size());
+              });
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
   }
 
   Channel channel() {
@@ -191,6 +213,7 @@ final class SocketWriter {
         .eventLoop()
         .execute(
             () -> {
+              drain(); // what was queued before the close goes first
               if (!channel.isActive()) {
                 return;
               }
