@@ -22,10 +22,12 @@ class ChatConfig {
   int maxFrameBytes = 32 * 1024;
 
   /**
-   * Bytes queued towards one client before it is cut as a slow consumer (4509); a catch-up is paged
-   * to stay under it.
+   * Bytes queued towards one client before it is cut as a slow consumer (4509): about 3,000
+   * messages, which it fetches again in a moment with its cursor. Lower than the event stream's (4
+   * MiB) because a busy room sends to every member at once: 500 sockets of one node behind by this
+   * much hold 500 MiB.
    */
-  long maxQueuedBytes = 4L * 1024 * 1024;
+  long maxQueuedBytes = 1024L * 1024;
 
   /** Client frames of any kind per second, sustained (4430 past it). */
   int framesPerSecond = 100;

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +77,7 @@ final class ChatHub {
   /** One org's sockets, rooms and presence on this node. */
   static final class Org {
     final String id;
-    final Set<ChatSocket> sockets = new LinkedHashSet<>();
+    final OrgSockets sockets = new OrgSockets();
     final Map<String, RoomState> rooms = new HashMap<>();
     final Presence presence = new Presence();
     final Map<String, TokenBucket> postLimits = new HashMap<>();
@@ -205,7 +204,7 @@ final class ChatHub {
                 created[0] = true;
               }
               synchronized (out) {
-                out.sockets.add(socket);
+                out.sockets.add(socket, p);
               }
               return out;
             });
@@ -751,7 +750,7 @@ final class ChatHub {
         };
     SharedFrame frame = null;
     try {
-      for (ChatSocket s : org.sockets) {
+      for (ChatSocket s : org.sockets.mayBeIn(room)) {
         if ((r == null || !r.joined.containsKey(s)) && room.admits(s.principal())) {
           if (frame == null) {
             frame = new SharedFrame(ChatFrames.activity(m));
@@ -841,10 +840,8 @@ final class ChatHub {
       }
     }
     String unread = ChatFrames.unread(mark);
-    for (ChatSocket s : org.sockets) {
-      if (s.principal().userId().equals(userId)) {
-        s.send(unread);
-      }
+    for (ChatSocket s : org.sockets.ofUser(userId)) {
+      s.send(unread);
     }
   }
 

@@ -422,6 +422,7 @@ final class ChatSocket implements SocketHandler {
           principal = p;
           ChatHub.Org o = org;
           synchronized (o) {
+            o.sockets.reindex(this, p);
             for (var it = joined.entrySet().iterator(); it.hasNext(); ) {
               var e = it.next();
               if (!e.getValue().room.room.admits(p)) {
