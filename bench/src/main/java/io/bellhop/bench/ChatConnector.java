@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Dials members to their node: the node URLs (ws://127.0.0.1:port, loopback only), the dialect,
- * the loopback source addresses taken in turn, and for Bellhop a locally minted HS256 token per
- * member: {@code sub} = the user id, {@code orgId} = the run's org, role {@code staff}, and the
- * property ids of its {@code property-<id>} rooms.
+ * Dials members to their node: the node URLs (ws://127.0.0.1:port, loopback only), the dialect, the
+ * loopback source addresses taken in turn, and for Bellhop a locally minted HS256 token per member:
+ * {@code sub} = the user id, {@code orgId} = the run's org, role {@code staff}, and the property
+ * ids of its {@code property-<id>} rooms.
  */
 final class ChatConnector {
   private final ChatDialect dialect;
@@ -25,7 +25,8 @@ final class ChatConnector {
   private final Jwt jwt = Jwt.fromEnv();
   private final String orgId;
 
-  ChatConnector(ChatDialect dialect, List<String> nodes, String orgId, int sources, EventLoopGroup group) {
+  ChatConnector(
+      ChatDialect dialect, List<String> nodes, String orgId, int sources, EventLoopGroup group) {
     this.dialect = dialect;
     this.nodes = List.copyOf(nodes);
     this.orgId = orgId;

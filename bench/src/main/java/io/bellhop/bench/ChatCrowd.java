@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The members of one chat benchmark and their sockets: opens them at a bounded rate, counts who
- * got {@code ready}, who failed and why, who closed and why (forwarding every callback to the
- * mode's own listener), and closes them all at the end.
+ * The members of one chat benchmark and their sockets: opens them at a bounded rate, counts who got
+ * {@code ready}, who failed and why, who closed and why (forwarding every callback to the mode's
+ * own listener), and closes them all at the end.
  */
 final class ChatCrowd implements ChatMember.Listener {
   final List<ChatMember> members = new ArrayList<>();

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two chat servers the benchmark drives, and what differs on the wire: Bellhop's
- * {@code /v2/collaboration/chat/stream} (a first frame with the token and the rooms, plain JSON
- * frames; docs/collaboration.md) and the Socket.IO 4 peer ({@code bench/peers/socketio-chat.mjs}:
- * user and rooms in the query, Engine.IO packets, {@code 42["chat",{…}]} events).
+ * The two chat servers the benchmark drives, and what differs on the wire: Bellhop's {@code
+ * /v2/collaboration/chat/stream} (a first frame with the token and the rooms, plain JSON frames;
+ * docs/collaboration.md) and the Socket.IO 4 peer ({@code bench/peers/socketio-chat.mjs}: user and
+ * rooms in the query, Engine.IO packets, {@code 42["chat",{…}]} events).
  */
 enum ChatDialect {
   BELLHOP,

@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * One received chat frame, parsed in one streaming pass (no object tree) from either dialect:
  * Bellhop's {@code {"type":"chat",…}} objects (docs/collaboration.md) or the Socket.IO peer's
- * {@code ["chat",{…}]} event arrays. Only what the benchmark reads is kept: messages (a live
- * {@code chat} frame is normalised to a one-message list, like a {@code history} page), the users of
- * a {@code presence} frame, the room cursors of {@code ready}, and the fields of {@code sent} and
+ * {@code ["chat",{…}]} event arrays. Only what the benchmark reads is kept: messages (a live {@code
+ * chat} frame is normalised to a one-message list, like a {@code history} page), the users of a
+ * {@code presence} frame, the room cursors of {@code ready}, and the fields of {@code sent} and
  * {@code error}. A message nested under {@code "message"} is read the same as a flat one.
  */
 final class ChatFrame {

@@ -17,10 +17,10 @@ import org.HdrHistogram.Recorder;
 /**
  * Mode {@code chat}: R rooms of M members over 1 or more nodes (member i is in room i / M and on
  * node i % nodes), S of them posting at a total of X messages/s for D seconds after W seconds of
- * warm-up at the same rate. Measures send → receive at every member (the sender stamps its
- * clock in the text: {@code m <epochMicros> <k>}, warm-up {@code w …}; every process runs on this
- * box's clock), send → {@code sent} (the message is durable), and checks that each member got
- * every seq of its room after its join once and in order.
+ * warm-up at the same rate. Measures send → receive at every member (the sender stamps its clock in
+ * the text: {@code m <epochMicros> <k>}, warm-up {@code w …}; every process runs on this box's
+ * clock), send → {@code sent} (the message is durable), and checks that each member got every seq
+ * of its room after its join once and in order.
  *
  * <p>Sender k % S posts message k, so the rate is spread evenly over the senders and so over the
  * rooms; a room's S/R senders post in turn. Refusals ({@code RATE_LIMITED}…) are counted, not
@@ -66,7 +66,9 @@ final class ChatLoad implements ChatMember.Listener {
     return new ChatLoad(a).execute();
   }
 
-  /** Room r's id: Bellhop's org room for one room, property rooms otherwise; any name for the peer. */
+  /**
+   * Room r's id: Bellhop's org room for one room, property rooms otherwise; any name for the peer.
+   */
   private String roomId(int r) {
     if (dialect == ChatDialect.SOCKETIO) {
       return org + "-r" + r;
@@ -95,7 +97,8 @@ final class ChatLoad implements ChatMember.Listener {
     double connectSeconds =
         crowd.connectAll(args.dbl("connect-rate", 1000), args.integer("max-inflight", 500), 180);
     System.out.printf(
-        "READY ready=%d failed=%d in %.1fs%n", crowd.ready.get(), crowd.failed.get(), connectSeconds);
+        "READY ready=%d failed=%d in %.1fs%n",
+        crowd.ready.get(), crowd.failed.get(), connectSeconds);
     Map<String, Object> r = new LinkedHashMap<>();
     if (crowd.ready.get() < n) {
       System.out.println("not every member is ready: " + LoadStats.snapshot(crowd.failureReasons));
@@ -319,12 +322,15 @@ final class ChatLoad implements ChatMember.Listener {
     if ("sent".equals(f.type)) {
       acks.increment();
       if (f.roomId != null) {
-        roomLastSeq.computeIfAbsent(f.roomId, x -> new AtomicLong()).accumulateAndGet(f.seq, Math::max);
+        roomLastSeq
+            .computeIfAbsent(f.roomId, x -> new AtomicLong())
+            .accumulateAndGet(f.seq, Math::max);
         roomAcks.computeIfAbsent(f.roomId, x -> new LongAdder()).increment();
       }
       int k = clientIndex(f.clientMsgId);
       if (k >= warmCount && k < postedAt.length && postedAt[k] > 0) {
-        persist.recordValue(Math.max(0, Math.min(LoadStats.MAX_MICROS, EpochMicros.now() - postedAt[k])));
+        persist.recordValue(
+            Math.max(0, Math.min(LoadStats.MAX_MICROS, EpochMicros.now() - postedAt[k])));
       }
     } else if ("error".equals(f.type) && f.clientMsgId != null) {
       refused.increment();

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One chat user with one socket, the rooms it joins and, per room, the exactly-once check: a
- * room's messages carry gap-free sequence numbers 1, 2, 3…; the member must see each number after
- * its base (the room's {@code lastSeq} at its first {@code ready}) once, in order. Older messages
- * (a join's history page) are only counted. Frame callbacks run on the socket's event loop.
+ * One chat user with one socket, the rooms it joins and, per room, the exactly-once check: a room's
+ * messages carry gap-free sequence numbers 1, 2, 3…; the member must see each number after its base
+ * (the room's {@code lastSeq} at its first {@code ready}) once, in order. Older messages (a join's
+ * history page) are only counted. Frame callbacks run on the socket's event loop.
  */
 final class ChatMember {
   /** What a benchmark mode does with a member's traffic (on the member's event loop). */
@@ -41,6 +41,7 @@ final class ChatMember {
   final String userId;
   final int node;
   private final Map<String, Room> rooms = new LinkedHashMap<>();
+
   /** Last presence status seen per user id (a {@code full} frame replaces the lot). */
   final Map<String, String> presence = new ConcurrentHashMap<>();
 
@@ -120,7 +121,8 @@ final class ChatMember {
         r.highest = seq;
       }
       boolean first = r.tracker.record(seq - r.base - 1);
-      ChatFrame.Message m = msg.roomId() != null ? msg : new ChatFrame.Message(roomId, seq, msg.text());
+      ChatFrame.Message m =
+          msg.roomId() != null ? msg : new ChatFrame.Message(roomId, seq, msg.text());
       listener.delivered(this, m, first, nowMicros);
     }
     if ("presence".equals(f.type)) {

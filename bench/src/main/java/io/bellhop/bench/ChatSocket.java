@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * The wire side of one {@link ChatMember}'s socket: after the upgrade, Bellhop's handshake frame
  * (or, for Socket.IO, the answer to Engine.IO's open packet, a namespace connect {@code 40}, and
  * pongs to its pings), then every text frame parsed into a {@link ChatFrame} for the member. A
- * socket that closes before {@code ready} has failed; one that closes after it has closed, with
- * the server's close code when there was one ("close 4800").
+ * socket that closes before {@code ready} has failed; one that closes after it has closed, with the
+ * server's close code when there was one ("close 4800").
  */
 final class ChatSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
   private final ChatMember member;
@@ -25,7 +25,8 @@ final class ChatSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
   private String closeReason;
   private boolean failed;
 
-  ChatSocket(ChatMember member, ChatDialect dialect, String handshake, ChatMember.Listener listener) {
+  ChatSocket(
+      ChatMember member, ChatDialect dialect, String handshake, ChatMember.Listener listener) {
     this.member = member;
     this.dialect = dialect;
     this.handshake = handshake;
