@@ -48,6 +48,8 @@ final class ChatLoad implements ChatMember.Listener {
   private final Map<String, LongAdder> roomAcks = new ConcurrentHashMap<>();
   private long[] postedAt;
   private long warmCount;
+  private double measureStartEpoch;
+  private double measureEndEpoch;
   private ChatCrowd crowd;
 
   private ChatLoad(Args a) {
@@ -120,6 +122,8 @@ final class ChatLoad implements ChatMember.Listener {
     r.put("durationSec", duration);
     r.put("warmupSec", warmup);
     r.put("connectSeconds", connectSeconds);
+    r.put("measureStartEpoch", measureStartEpoch);
+    r.put("measureEndEpoch", measureEndEpoch);
     crowd.putCounts(r);
     r.put("posted", posted);
     r.put("acked", acked);
@@ -166,6 +170,7 @@ final class ChatLoad implements ChatMember.Listener {
     warmCount = warm;
     postedAt = new long[(int) total];
     long t0 = System.nanoTime();
+    measureStartEpoch = EpochMicros.now() / 1e6 + warmup;
     long k = 0;
     long lastPrint = t0;
     long lastDeliveries = 0;
@@ -204,6 +209,7 @@ final class ChatLoad implements ChatMember.Listener {
       }
       Thread.sleep(1);
     }
+    measureEndEpoch = EpochMicros.now() / 1e6;
     return k;
   }
 
