@@ -72,10 +72,13 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 # shellcheck source=lib.sh
 source "$ROOT/infra/bench/lib.sh"
 open_run "chat-$STAMP"
-# Every chat message is one socket's post: lift the per-user chat rate limit (docs/collaboration.md)
-# for the nodes started here.
-export BELLHOP_COLLABORATION_RATE_MESSAGES_PER_SECOND=${BELLHOP_COLLABORATION_RATE_MESSAGES_PER_SECOND:-1000000}
-export BELLHOP_COLLABORATION_RATE_BURST=${BELLHOP_COLLABORATION_RATE_BURST:-1000000}
+# A few senders post the whole rate: lift the per-user message limit and the per-socket frame limit
+# (bellhop.collaboration.messages-per-second / message-burst / frames-per-second / frame-burst,
+# docs/collaboration.md) for the nodes started here. The other limits stay as shipped.
+export BELLHOP_COLLABORATION_MESSAGES_PER_SECOND=${BELLHOP_COLLABORATION_MESSAGES_PER_SECOND:-1000000}
+export BELLHOP_COLLABORATION_MESSAGE_BURST=${BELLHOP_COLLABORATION_MESSAGE_BURST:-1000000}
+export BELLHOP_COLLABORATION_FRAMES_PER_SECOND=${BELLHOP_COLLABORATION_FRAMES_PER_SECOND:-1000000}
+export BELLHOP_COLLABORATION_FRAME_BURST=${BELLHOP_COLLABORATION_FRAME_BURST:-1000000}
 
 if [[ ! -f $JAR ]]; then
   log "building $JAR"
