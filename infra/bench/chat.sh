@@ -85,9 +85,15 @@ if [[ ! -f $JAR ]]; then
   (cd "$ROOT" && flock /tmp/bellhop-mvn.lock ./mvnw -q -o -pl bench -Dspotless.check.skip=true -DskipTests package) \
     || die "bench build failed"
 fi
-if pgrep -f 'mvnw|maven' >/dev/null; then
-  log "WARNING: a Maven build is running on this box; figures will be disturbed"
-fi
+# The box is shared: each run waits (bounded) until no Maven build runs, and its result says
+# whether one ran while it did (a build takes a core: such figures are disturbed).
+QUIET_WAIT=${QUIET_WAIT:-600}
+maven_running() { pgrep -f 'mvnw|maven' >/dev/null; }
+wait_quiet() {
+  local i
+  for ((i = 0; i < QUIET_WAIT; i++)); do maven_running || return 0; ((i % 60)) || log "waiting for a Maven build to end"; sleep 1; done
+  log "WARNING: a Maven build is still running; running anyway"
+}
 
 # ---- PostgreSQL (fsync on, the defaults infra/run uses) and nats-server, private to this run
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -232,12 +238,15 @@ stop_servers() {
 chat_run() {
   local name=$1 target=$2 tag=$3; shift 3
   local part=$RUN/$name.json out=$RESULTS/chat-$name-$STAMP.json client_pid rc=0
+  wait_quiet
   log "run $name: $*"
   : >"$RUN/$name-client.samples"
   # shellcheck disable=SC2086
   timeout -k 10 $((WARMUP + DURATION + 300)) java $CLIENT_JAVA_OPTS -jar "$JAR" chat --target "$target" \
     --urls "$URLS" --duration "$DURATION" --warmup "$WARMUP" --out "$part" "$@" >"$RUN/$name.log" 2>&1 &
   client_pid=$!
+  local disturbed=false
+  (while kill -0 "$client_pid" 2>/dev/null; do maven_running && { touch "$RUN/$name.disturbed"; break; }; sleep 1; done) &
   sleep 0.5
   sampler "$RUN/$name-client.samples" $(pgrep -P "$client_pid" || echo "$client_pid") &
   local csampler=$!
@@ -245,13 +254,15 @@ chat_run() {
   stop_pid "$csampler" 2
   [[ -s $part ]] || { log "run $name produced no result (exit $rc): $(tail -3 "$RUN/$name.log")"; return 1; }
   local from to
+  [[ -f $RUN/$name.disturbed ]] && disturbed=true
   from=$(jq -r .measureStartEpoch "$part"); to=$(jq -r .measureEndEpoch "$part")
   jq --argjson server "$(cpu_between "$RUN/$tag-server.samples" "$from" "$to")" \
      --argjson pg "$(cpu_between "$RUN/$tag-pg.samples" "$from" "$to")" \
      --argjson nats "$( [[ -s $RUN/$tag-nats.samples ]] && cpu_between "$RUN/$tag-nats.samples" "$from" "$to" || echo null)" \
      --argjson client "$(cpu_between "$RUN/$name-client.samples" "$from" "$to")" \
-     --arg host "$(hostname)" --argjson cores "$(nproc)" \
-     '. + {cpuPct: {servers: $server, postgres: $pg, nats: $nats, loadGenerator: $client}, host: $host, cores: $cores}' \
+     --arg host "$(hostname)" --argjson cores "$(nproc)" --argjson disturbed "$disturbed" \
+     '. + {cpuPct: {servers: $server, postgres: $pg, nats: $nats, loadGenerator: $client}, host: $host, cores: $cores,
+           mavenBuildDuringRun: $disturbed}' \
      "$part" >"$out"
   log "$(grep '^RESULT' "$RUN/$name.log" || true) (servers $(jq .cpuPct.servers "$out")% of a core)"
   LAST=$out
@@ -282,6 +293,7 @@ scenario_rooms() {
 scenario_presence() {
   local run out=$RESULTS/chat-presence-bellhop-$STAMP.json parts=()
   for ((run = 1; run <= PRESENCE_RUNS; run++)); do
+    wait_quiet
     log "presence run $run/$PRESENCE_RUNS: SIGKILL node 2 (pid ${SERVER_PIDS[1]})"
     timeout -k 10 180 java $CLIENT_JAVA_OPTS -jar "$JAR" chat-presence --urls "$URLS" \
       --members "$PRESENCE_MEMBERS" --kill-node 1 --kill-pid "${SERVER_PIDS[1]}" \
@@ -303,6 +315,7 @@ scenario_presence() {
 
 scenario_reconnect() {
   local out=$RESULTS/chat-reconnect-bellhop-$STAMP.json
+  wait_quiet
   timeout -k 10 600 java $CLIENT_JAVA_OPTS -jar "$JAR" chat-reconnect --urls "$URLS" --gap "$GAP" \
     --runs 5 --org "reconnect-$STAMP" --out "$out" >"$RUN/reconnect.log" 2>&1 || true
   log "$(grep '^RESULT' "$RUN/reconnect.log" || tail -3 "$RUN/reconnect.log")"
