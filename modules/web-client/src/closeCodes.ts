@@ -25,6 +25,7 @@ export const CLOSE_CODES: Readonly<Record<number, { name: string; retryable: boo
   4750: { name: "UPLOAD_TAKEN_OVER", retryable: false },
   4751: { name: "UPLOAD_REJECTED", retryable: false },
   4752: { name: "UPLOAD_GONE", retryable: false },
+  4800: { name: "CHAT_STORE_UNAVAILABLE", retryable: true },
 };
 
 /**

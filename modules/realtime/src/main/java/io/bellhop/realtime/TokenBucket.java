@@ -5,9 +5,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A per-connection rate limit: {@code burst} tokens, refilled at {@code perSecond}; each client
  * frame takes one. Hot: one call per client frame, no allocation, no lock (a bucket belongs to one
- * channel and is only touched on its event loop).
+ * channel and is only touched on its event loop). Not thread-safe: a bucket shared between threads
+ * (collaboration's per-user message limit) is guarded by its owner.
  */
-final class TokenBucket {
+public final class TokenBucket {
   private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
   private final long capacityNanos;
@@ -18,7 +19,7 @@ final class TokenBucket {
 
   private long lastNanos;
 
-  TokenBucket(int perSecond, int burst, long nowNanos) {
+  public TokenBucket(int perSecond, int burst, long nowNanos) {
     if (perSecond <= 0 || burst <= 0) {
       throw new IllegalArgumentException("rate and burst must be positive");
     }
@@ -29,7 +30,7 @@ final class TokenBucket {
   }
 
   /** Takes one token; false when the bucket is empty (the caller is over its rate). */
-  boolean take(long nowNanos) {
+  public boolean take(long nowNanos) {
     long elapsed = nowNanos - lastNanos;
     lastNanos = nowNanos;
     if (elapsed > 0) {
@@ -40,5 +41,10 @@ final class TokenBucket {
     }
     creditNanos -= nanosPerToken;
     return true;
+  }
+
+  /** After a refused {@link #take}: how long until a token is there, in nanoseconds. */
+  public long nanosUntilNext() {
+    return Math.max(0, nanosPerToken - creditNanos);
   }
 }
