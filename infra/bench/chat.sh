@@ -136,11 +136,14 @@ pg_sampler() {
   for ((n = 0; n < 7200; n++)); do
     [[ $(cat "$PHASE" 2>/dev/null) == done ]] && break
     ticks=0
+    # The postmaster's own CPU plus that of its reaped backends (cutime, cstime) plus the live ones:
+    # a backend that exits moves its CPU from the last term to the first, so the sum only grows.
     for pid in "$PG_PID" $(pgrep -P "$PG_PID" || true); do
       stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
       rest=${stat##*) }
       read -r -a f <<<"$rest"
       ticks=$((ticks + f[11] + f[12]))
+      [[ $pid != "$PG_PID" ]] || ticks=$((ticks + f[13] + f[14]))
     done
     echo "$(date +%s.%N) $ticks 0 $(cat "$PHASE")" >>"$out"
     sleep 1

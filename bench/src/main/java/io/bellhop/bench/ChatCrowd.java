@@ -21,18 +21,26 @@ final class ChatCrowd implements ChatMember.Listener {
   final AtomicInteger ready = new AtomicInteger();
   final AtomicInteger failed = new AtomicInteger();
   final AtomicInteger closed = new AtomicInteger();
+  final AtomicInteger retried = new AtomicInteger();
   final LongAdder badFrames = new LongAdder();
   final Map<String, LongAdder> failureReasons = new ConcurrentHashMap<>();
   final Map<String, LongAdder> closeReasons = new ConcurrentHashMap<>();
   private final ChatConnector connector;
   private final ChatMember.Listener mode;
   private final EventLoopGroup group;
+  private final Map<Integer, Integer> attempts = new ConcurrentHashMap<>();
+  private final int retries;
   private volatile boolean stopping;
 
-  ChatCrowd(ChatConnector connector, EventLoopGroup group, ChatMember.Listener mode) {
+  /**
+   * {@code retries}: how many times a socket refused with a "try again" close (1012, 1013, 4800) is
+   * dialled again after 100–500 ms, as the browser client does; each is counted.
+   */
+  ChatCrowd(ChatConnector connector, EventLoopGroup group, ChatMember.Listener mode, int retries) {
     this.connector = connector;
     this.group = group;
     this.mode = mode;
+    this.retries = retries;
   }
 
   /**
@@ -101,6 +109,15 @@ final class ChatCrowd implements ChatMember.Listener {
 
   @Override
   public void failed(ChatMember m, String reason) {
+    if (!stopping
+        && (reason.equals("close 1012") || reason.equals("close 1013") || reason.equals("close 4800"))
+        && attempts.merge(m.index, 1, Integer::sum) <= retries) {
+      retried.incrementAndGet();
+      LoadStats.count(failureReasons, "retried after " + reason);
+      long pauseMs = java.util.concurrent.ThreadLocalRandom.current().nextLong(100, 500);
+      group.schedule(() -> connector.connect(m, this), pauseMs, TimeUnit.MILLISECONDS);
+      return;
+    }
     failed.incrementAndGet();
     LoadStats.count(failureReasons, reason);
     mode.failed(m, reason);
@@ -124,6 +141,7 @@ final class ChatCrowd implements ChatMember.Listener {
   void putCounts(Map<String, Object> r) {
     r.put("members", members.size());
     r.put("connectFailures", failed.get());
+    r.put("connectRetries", retried.get());
     r.put("closedEarly", closed.get());
     r.put("failureReasons", LoadStats.snapshot(failureReasons));
     r.put("closeAndErrorReasons", LoadStats.snapshot(closeReasons));

@@ -50,7 +50,7 @@ final class ChatPresence implements ChatMember.Listener {
     int n = args.integer("members", 200);
     EventLoopGroup group = Transport.group(args.integer("threads", 2));
     ChatConnector connector = new ChatConnector(ChatDialect.BELLHOP, nodes, org, 4, group);
-    ChatCrowd crowd = new ChatCrowd(connector, group, this);
+    ChatCrowd crowd = new ChatCrowd(connector, group, this, args.integer("retries", 3));
     for (int i = 0; i < n; i++) {
       ChatMember m = new ChatMember(i, "u" + i, i % nodes.size(), List.of("org"));
       crowd.members.add(m);

@@ -44,7 +44,7 @@ final class ChatReconnect implements ChatMember.Listener {
     int runs = args.integer("runs", 5);
     EventLoopGroup group = Transport.group(args.integer("threads", 2));
     ChatConnector connector = new ChatConnector(ChatDialect.BELLHOP, nodes, org, 2, group);
-    ChatCrowd crowd = new ChatCrowd(connector, group, this);
+    ChatCrowd crowd = new ChatCrowd(connector, group, this, args.integer("retries", 3));
     reader = new ChatMember(0, "reader", 0, List.of("org"));
     writer = new ChatMember(1, "writer", nodes.size() - 1, List.of("org"));
     crowd.members.add(reader);
