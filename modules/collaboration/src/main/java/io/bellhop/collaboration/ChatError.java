@@ -14,7 +14,9 @@ public enum ChatError implements WireErrorCode {
           + " same clientMsgId"),
   TOO_MANY_ROOMS("the socket has joined as many rooms as allowed; leave one first"),
   NOT_JOINED("a frame about a room this socket has not joined"),
-  MESSAGE_NOT_FOUND("no message with this id in this room that the caller may change"),
+  MESSAGE_NOT_FOUND(
+      "no message with this id in this room that the caller may change (or reply to)"),
+  ATTACHMENT_NOT_FOUND("the fileId is not a completed upload of the sender; nothing was posted"),
   CHAT_UNAVAILABLE("the chat store (PostgreSQL) could not be reached; nothing was posted, retry");
 
   private final String description;

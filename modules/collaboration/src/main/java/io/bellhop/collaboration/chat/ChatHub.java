@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bellhop.collaboration.ChatError;
 import io.bellhop.platform.Principal;
 import io.bellhop.realtime.TokenBucket;
+import io.bellhop.uploads.Uploads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +59,7 @@ final class ChatHub {
   final MessageStore store;
   final ExecutorService pool;
   final RoomWriter writer;
+  final Uploads uploads;
   private final ScheduledExecutorService timers;
   private final BeanProvider<Connection> natsProvider;
   private volatile Dispatcher dispatcher;
@@ -106,9 +108,11 @@ final class ChatHub {
   ChatHub(
       ChatConfig config,
       MessageStore store,
+      Uploads uploads,
       BeanProvider<Connection> nats,
       MeterRegistry registry) {
     this.config = config;
+    this.uploads = uploads;
     this.store = store;
     this.natsProvider = nats;
     var threads = new AtomicInteger();
@@ -456,6 +460,9 @@ final class ChatHub {
 
   private void publishPosted(Room room, List<MessageStore.Posted> done) {
     for (MessageStore.Posted p : done) {
+      if (p.message() == null) {
+        continue;
+      }
       if (p.fresh()) {
         posted.increment();
       }
@@ -587,11 +594,15 @@ final class ChatHub {
 
   private void deliver(Org org, RoomState r, ChatMessage m) {
     r.delivered = m.seq();
-    String frame = ChatFrames.chat(m);
-    for (Joined j : r.joined.values()) {
-      if (j.offer(m, frame, config.maxCatchUpBuffer)) {
-        catchUp(org, j, false);
+    SharedFrame frame = new SharedFrame(ChatFrames.chat(m));
+    try {
+      for (Joined j : r.joined.values()) {
+        if (j.offer(m, frame, config.maxCatchUpBuffer)) {
+          catchUp(org, j, false);
+        }
       }
+    } finally {
+      frame.release();
     }
     activity(org, m, r.room.members(), r);
   }
@@ -608,13 +619,19 @@ final class ChatHub {
           case PROPERTY -> Room.property(org.id, m.roomId());
           case DIRECT -> Room.direct(org.id, m.roomId(), members);
         };
-    String frame = null;
-    for (ChatSocket s : org.sockets) {
-      if ((r == null || !r.joined.containsKey(s)) && room.admits(s.principal())) {
-        if (frame == null) {
-          frame = ChatFrames.activity(m);
+    SharedFrame frame = null;
+    try {
+      for (ChatSocket s : org.sockets) {
+        if ((r == null || !r.joined.containsKey(s)) && room.admits(s.principal())) {
+          if (frame == null) {
+            frame = new SharedFrame(ChatFrames.activity(m));
+          }
+          frame.sendTo(s);
         }
-        s.send(frame);
+      }
+    } finally {
+      if (frame != null) {
+        frame.release();
       }
     }
   }

@@ -8,10 +8,13 @@ import io.bellhop.platform.Principal;
 import io.bellhop.realtime.RealtimeSocket;
 import io.bellhop.realtime.Refusal;
 import io.bellhop.realtime.SocketHandler;
+import io.bellhop.uploads.UploadException;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -223,17 +226,48 @@ final class ChatSocket implements SocketHandler {
           roomId,
           wait);
     }
+    Post post = new Post(p.userId(), p.name(), clientMsgId, text, replyTo, fileId);
+    if (fileId == null) {
+      post(room, post);
+      return;
+    }
+    hub.pool.execute(
+        () -> {
+          try {
+            hub.uploads.completed(p, fileId);
+          } catch (UploadException e) {
+            refused(
+                new ChatException(
+                    ChatError.ATTACHMENT_NOT_FOUND,
+                    "no completed upload " + fileId + " of yours to attach",
+                    roomId),
+                clientMsgId);
+            return;
+          } catch (RuntimeException e) {
+            refused(
+                new ChatException(
+                    ChatError.CHAT_UNAVAILABLE,
+                    "the attachment could not be checked; retry",
+                    roomId),
+                clientMsgId);
+            return;
+          }
+          post(room, post);
+        });
+  }
+
+  private void post(Room room, Post post) {
     hub.writer
-        .post(room, new Post(p.userId(), p.name(), clientMsgId, text, replyTo, fileId))
+        .post(room, post)
         .whenComplete(
             (done, error) -> {
               if (error instanceof ChatException e) {
-                refused(e, clientMsgId);
+                refused(e, post.clientMsgId());
               } else if (error != null) {
                 LOG.warn("chat.post_failed socket={}", socket.id(), error);
                 refused(
-                    new ChatException(ErrorCode.INTERNAL, "the message was not posted", roomId),
-                    clientMsgId);
+                    new ChatException(ErrorCode.INTERNAL, "the message was not posted", room.id()),
+                    post.clientMsgId());
               } else {
                 synchronized (this) {
                   posted++;
@@ -342,6 +376,12 @@ final class ChatSocket implements SocketHandler {
     socket.reauthenticate(
         token,
         p -> {
+          if (!p.orgId().equals(principal.orgId()) || !p.maySubscribe()) {
+            throw new Refusal(
+                CloseCode.FORBIDDEN,
+                ErrorCode.FORBIDDEN,
+                "refreshed token does not cover this connection");
+          }
           principal = p;
           ChatHub.Org o = org;
           synchronized (o) {
@@ -389,6 +429,15 @@ final class ChatSocket implements SocketHandler {
     socket.sendText(frame);
   }
 
+  boolean compressed() {
+    return socket.compressed();
+  }
+
+  /** Sends a frame shared with other sockets (see {@link SharedFrame}); takes {@code bytes}. */
+  void sendShared(ByteBuf bytes) {
+    socket.sendFrame(bytes, 1, 0);
+  }
+
   boolean awaitRoomFor(int bytes) {
     return socket.awaitRoomFor(bytes);
   }
@@ -418,7 +467,11 @@ final class ChatSocket implements SocketHandler {
     if (o != null) {
       Principal p = principal;
       // Not on this thread: it may be inside the org's lock, sending to this socket.
-      hub.pool.execute(() -> hub.detach(this, o, p));
+      try {
+        hub.pool.execute(() -> hub.detach(this, o, p));
+      } catch (RejectedExecutionException e) {
+        hub.detach(this, o, p); // the node is stopping
+      }
     }
   }
 

@@ -33,7 +33,7 @@ final class Joined {
   /**
    * A live message of the room. Returns true when it opened a gap: the caller starts a catch-up.
    */
-  boolean offer(ChatMessage m, String frame, int maxBuffer) {
+  boolean offer(ChatMessage m, SharedFrame frame, int maxBuffer) {
     if (catchingUp) {
       hold(m, maxBuffer);
       return false;
@@ -42,7 +42,7 @@ final class Joined {
       return false;
     }
     if (m.seq() == lastSeq + 1) {
-      socket.send(frame);
+      frame.sendTo(socket);
       lastSeq = m.seq();
       return false;
     }

@@ -1,5 +1,6 @@
 package io.bellhop.collaboration.chat;
 
+import io.bellhop.collaboration.ChatError;
 import io.bellhop.platform.Principal;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -56,8 +57,15 @@ class MessageStore {
     this.transactions = transactions;
   }
 
-  /** What became of one post: its message, and whether this call created it (else a retry). */
-  record Posted(ChatMessage message, boolean fresh) {}
+  /**
+   * What became of one post: its message, and whether this call created it (else a retry); or, when
+   * it was refused (it replies to a message not in the room), the refusal and no message.
+   */
+  record Posted(ChatMessage message, boolean fresh, ChatException refusal) {
+    Posted(ChatMessage message, boolean fresh) {
+      this(message, fresh, null);
+    }
+  }
 
   /** A page of messages, oldest first; {@code lastSeq} is the room's head when it was read. */
   record Page(List<ChatMessage> messages, boolean hasMore, long lastSeq) {}
@@ -84,6 +92,7 @@ class MessageStore {
           ensureRoom(c, room);
           long lastSeq = lockRoom(c, room);
           Map<String, ChatMessage> existing = existing(c, room, posts);
+          Set<String> repliedTo = repliedTo(c, room, posts);
           Instant now = Instant.now();
           List<Posted> answers = new ArrayList<>(posts.size());
           List<ChatMessage> fresh = new ArrayList<>();
@@ -93,6 +102,17 @@ class MessageStore {
             ChatMessage before = existing.get(key);
             if (before != null) {
               answers.add(new Posted(before, false));
+              continue;
+            }
+            if (p.replyTo() != null && !repliedTo.contains(p.replyTo())) {
+              answers.add(
+                  new Posted(
+                      null,
+                      false,
+                      new ChatException(
+                          ChatError.MESSAGE_NOT_FOUND,
+                          "the message replied to is not in this room",
+                          room.id())));
               continue;
             }
             ChatMessage m =
@@ -110,6 +130,7 @@ class MessageStore {
                     null,
                     false);
             existing.put(key, m);
+            repliedTo.add(m.messageId());
             fresh.add(m);
             senderMarks.put(p.senderId(), m.seq());
             answers.add(new Posted(m, true));
@@ -186,6 +207,35 @@ class MessageStore {
         while (r.next()) {
           ChatMessage m = message(r);
           found.put(m.senderId() + '\n' + m.clientMsgId(), m);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Of the messages the posts reply to, those in the room. */
+  private static Set<String> repliedTo(Connection c, Room room, List<Post> posts)
+      throws SQLException {
+    Set<String> wanted = new HashSet<>();
+    for (Post p : posts) {
+      if (p.replyTo() != null) {
+        wanted.add(p.replyTo());
+      }
+    }
+    Set<String> found = new HashSet<>();
+    if (wanted.isEmpty()) {
+      return found;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT message_id FROM collaboration.messages WHERE org_id = ? AND room_id = ?"
+                + " AND message_id = ANY(?)")) {
+      s.setString(1, room.orgId());
+      s.setString(2, room.id());
+      s.setArray(3, c.createArrayOf("text", wanted.toArray()));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          found.add(r.getString(1));
         }
       }
     }

@@ -111,7 +111,12 @@ final class RoomWriter {
         LOG.warn("chat.publish_failed org={} room={}", room.orgId(), room.id(), e);
       }
       for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).answer().complete(done.get(i));
+        MessageStore.Posted p = done.get(i);
+        if (p.refusal() != null) {
+          batch.get(i).answer().completeExceptionally(p.refusal());
+        } else {
+          batch.get(i).answer().complete(p);
+        }
       }
     } else {
       var refusal =

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,7 @@ class ChatIT extends RealServicesTest {
   static final Duration WAIT = Duration.ofSeconds(15);
 
   @Inject EmbeddedServer server;
+  @Inject MessageStore store;
 
   @Override
   public Map<String, String> getProperties() {
@@ -100,6 +102,26 @@ class ChatIT extends RealServicesTest {
     return (List<Map<String, Object>>) m.get(field);
   }
 
+  /**
+   * The sender's {@code sent} and its own {@code chat} of one post, in whichever order they come
+   * (the protocol does not order them); other frames in between are dropped.
+   */
+  static Map<String, Map<String, Object>> sentAndChat(SocketClient c, String clientMsgId)
+      throws InterruptedException {
+    Map<String, Map<String, Object>> out = new HashMap<>();
+    while (out.size() < 2) {
+      Map<String, Object> m = c.messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      if (m == null) {
+        throw new AssertionError("no sent and chat for " + clientMsgId + " within " + WAIT);
+      }
+      if (clientMsgId.equals(m.get("clientMsgId"))
+          && ("sent".equals(m.get("type")) || "chat".equals(m.get("type")))) {
+        out.put((String) m.get("type"), m);
+      }
+    }
+    return out;
+  }
+
   HttpResponse<String> get(String token, String path) throws Exception {
     return SocketClient.HTTP.send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort() + path))
@@ -109,12 +131,13 @@ class ChatIT extends RealServicesTest {
   }
 
   @Test
-  void aMessageReachesEveryoneInTheRoomWithItsSeqAndTheSenderIsToldItWasSent() {
+  void aMessageReachesEveryoneInTheRoomWithItsSeqAndTheSenderIsToldItWasSent() throws Exception {
     String org = org();
     try (SocketClient asha = inOrgRoom(token(org, "asha"));
         SocketClient ben = inOrgRoom(token(org, "ben"))) {
       asha.send(chat("org", "c-1", "Room 204 is ready"));
-      Map<String, Object> sent = asha.next("sent", WAIT);
+      Map<String, Map<String, Object>> own = sentAndChat(asha, "c-1");
+      Map<String, Object> sent = own.get("sent");
       assertEquals("c-1", sent.get("clientMsgId"));
       assertEquals(1L, number(sent, "seq"));
       Map<String, Object> seen = ben.next("chat", WAIT);
@@ -124,7 +147,7 @@ class ChatIT extends RealServicesTest {
       assertEquals(Map.of("id", "asha", "name", "Name of asha"), seen.get("sender"));
       assertEquals("org", seen.get("roomId"));
       assertNotNull(seen.get("createdAt"));
-      assertEquals(sent.get("messageId"), asha.next("chat", WAIT).get("messageId"));
+      assertEquals(sent.get("messageId"), own.get("chat").get("messageId"));
     }
   }
 
@@ -419,6 +442,51 @@ class ChatIT extends RealServicesTest {
       assertEquals(120L, number(stats, "lastSeq"));
       assertEquals(1L, number(stats, "members"));
       assertEquals(1L, number(stats, "online"));
+    }
+  }
+
+  @Test
+  void aMessageWhoseAnnouncementWasLostIsReadFromPostgresqlAndDeliveredBeforeTheNextOne() {
+    String org = org();
+    try (SocketClient asha = inOrgRoom(token(org, "asha"));
+        SocketClient ben = inOrgRoom(token(org, "ben"))) {
+      // Committed, never announced on NATS: as if its node died between the two.
+      store.post(Room.org(org), List.of(new Post("carl", "Carl", "c-lost", "lost", null, null)));
+      asha.send(chat("org", "c-1", "next"));
+      Map<String, Object> first = ben.next("chat", WAIT);
+      Map<String, Object> second = ben.next("chat", WAIT);
+      assertEquals(List.of(1L, 2L), List.of(number(first, "seq"), number(second, "seq")));
+      assertEquals(List.of("lost", "next"), List.of(first.get("text"), second.get("text")));
+    }
+  }
+
+  @Test
+  void aReplyMustNameAMessageOfTheRoomAndAnAttachmentACompletedUploadOfTheSender()
+      throws Exception {
+    String org = org();
+    try (SocketClient asha = inOrgRoom(token(org, "asha"))) {
+      asha.send(chat("org", "c-1", "first"));
+      String first = (String) asha.next("sent", WAIT).get("messageId");
+      asha.send(
+          "{\"type\":\"chat\",\"roomId\":\"org\",\"clientMsgId\":\"c-2\",\"text\":\"re\","
+              + "\"replyTo\":\""
+              + first
+              + "\"}");
+      Map<String, Map<String, Object>> reply = sentAndChat(asha, "c-2");
+      assertEquals(2L, number(reply.get("sent"), "seq"));
+      assertEquals(first, reply.get("chat").get("replyTo"));
+      asha.send(
+          "{\"type\":\"chat\",\"roomId\":\"org\",\"clientMsgId\":\"c-3\",\"text\":\"re\","
+              + "\"replyTo\":\"m_nothing\"}");
+      Map<String, Object> badReply = asha.next("error", WAIT);
+      assertEquals("MESSAGE_NOT_FOUND", badReply.get("code"));
+      assertEquals("c-3", badReply.get("clientMsgId"));
+      asha.send(
+          "{\"type\":\"chat\",\"roomId\":\"org\",\"clientMsgId\":\"c-4\",\"text\":\"see\","
+              + "\"fileId\":\"up_notmine\"}");
+      assertEquals("ATTACHMENT_NOT_FOUND", asha.next("error", WAIT).get("code"));
+      asha.send(chat("org", "c-5", "after"));
+      assertEquals(3L, number(asha.next("sent", WAIT), "seq"));
     }
   }
 }
