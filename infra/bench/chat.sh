@@ -7,7 +7,7 @@
 #
 #   infra/bench/chat.sh [--scenarios fanout,rooms,presence,reconnect] [--target both|bellhop|socketio]
 #                       [--rates "10 100 1000"] [--room-rates "100 200 500 1000 2000"]
-#                       [--duration 20] [--warmup 5] [--members 1000] [--senders 10]
+#                       [--duration 20] [--warmup 20] [--members 1000] [--senders 10]
 #                       [--presence-runs 5] [--gap 1000]
 #
 # fanout     one room of --members members over 2 nodes, --senders posting at each of --rates msg/s
@@ -32,7 +32,7 @@ RATES=${RATES:-10 100 1000}
 ROOM_RATES=${ROOM_RATES:-100 200 500 1000 2000}
 P99_BOUND_MS=${P99_BOUND_MS:-1000}
 DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-20}
 MEMBERS=${MEMBERS:-1000}
 SENDERS=${SENDERS:-10}
 PRESENCE_MEMBERS=${PRESENCE_MEMBERS:-200}
