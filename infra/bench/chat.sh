@@ -38,6 +38,7 @@ SENDERS=${SENDERS:-10}
 PRESENCE_MEMBERS=${PRESENCE_MEMBERS:-200}
 PRESENCE_RUNS=${PRESENCE_RUNS:-5}
 GAP=${GAP:-1000}
+RETRIES=${RETRIES:-10}   # a socket refused with 1012/1013/4800 is dialled again, up to this many times
 PG_PORT=${CHAT_PG_PORT:-5471}
 NATS_PORT=${CHAT_NATS_PORT:-4271}
 NODE_PORTS=(${CHAT_NODE_PORTS:-18181 18182})
@@ -256,7 +257,7 @@ chat_run() {
   : >"$RUN/$name-client.samples"
   # shellcheck disable=SC2086
   timeout -k 10 $((WARMUP + DURATION + 300)) java $CLIENT_JAVA_OPTS -jar "$JAR" chat --target "$target" \
-    --urls "$URLS" --duration "$DURATION" --warmup "$WARMUP" --out "$part" "$@" >"$RUN/$name.log" 2>&1 &
+    --urls "$URLS" --duration "$DURATION" --warmup "$WARMUP" --retries "$RETRIES" --out "$part" "$@" >"$RUN/$name.log" 2>&1 &
   client_pid=$!
   local disturbed=false
   (while kill -0 "$client_pid" 2>/dev/null; do maven_running && { touch "$RUN/$name.disturbed"; break; }; sleep 1; done) &
