@@ -77,6 +77,8 @@ final class ChatReconnect implements ChatMember.Listener {
       crowd.reconnect(reader);
       boolean complete = awaitReader(target, 60);
       long heldAt = System.nanoTime();
+      // The frame marked caughtUp may follow the last missed message in a frame of its own.
+      await(() -> caughtUpAtNanos != 0, 5);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("run", run);
       r.put("heldBefore", held);
