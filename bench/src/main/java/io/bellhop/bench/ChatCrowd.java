@@ -110,7 +110,9 @@ final class ChatCrowd implements ChatMember.Listener {
   @Override
   public void failed(ChatMember m, String reason) {
     if (!stopping
-        && (reason.equals("close 1012") || reason.equals("close 1013") || reason.equals("close 4800"))
+        && (reason.equals("close 1012")
+            || reason.equals("close 1013")
+            || reason.equals("close 4800"))
         && attempts.merge(m.index, 1, Integer::sum) <= retries) {
       retried.incrementAndGet();
       LoadStats.count(failureReasons, "retried after " + reason);

@@ -45,8 +45,10 @@ final class ChatLoad implements ChatMember.Listener {
   private final LongAdder refused = new LongAdder();
   private final AtomicLong lastDelivery = new AtomicLong();
   private final Map<String, AtomicLong> roomLastSeq = new ConcurrentHashMap<>();
+
   /** Each room's last acknowledged seq once the acknowledgements were awaited: what is checked. */
   private final Map<String, Long> targetSeq = new ConcurrentHashMap<>();
+
   private final Map<String, LongAdder> roomAcks = new ConcurrentHashMap<>();
   private long[] postedAt;
   private long warmCount;
