@@ -21,6 +21,13 @@ public final class Main {
         server   baseline broadcast server   --host 127.0.0.1 --port 18090 --threads T
         replay   resume-from-cursor timing against Bellhop
                  --http http://127.0.0.1:8080 --url ws://... --events M --publish-rate R
+        chat     chat rooms (docs/benchmarks.md, "Chat"): --target bellhop|socketio
+                 --urls ws://127.0.0.1:A[,ws://127.0.0.1:B] (members spread round-robin)
+                 --rooms R --members M (per room) --senders S --rate MSG_PER_SEC --duration S
+                 --warmup S --connect-rate C/s --org ORG --idle-timeout S --max-wait S --out FILE
+        chat-presence  Bellhop: --urls A,B --members N --kill-node I --kill-pid PID (SIGKILLed)
+                 --up-wait S --down-wait S --out FILE: time until survivors see the killed offline
+        chat-reconnect Bellhop: --urls A[,B] --gap 1000 --runs 5 --out FILE: resume with `after`
         report   merge parts: --load F (repeatable) --publisher F --server F --client F
                  --part name=F (repeatable, e.g. nats=nats.json)
                  --meta key=value (repeatable) --out FILE
@@ -49,6 +56,9 @@ public final class Main {
           case "publish" -> Publisher.run(a);
           case "server" -> BroadcastServer.run(a);
           case "replay" -> ReplayBench.run(a);
+          case "chat" -> ChatLoad.run(a);
+          case "chat-presence" -> ChatPresence.run(a);
+          case "chat-reconnect" -> ChatReconnect.run(a);
           case "report" -> Report.run(a);
           case "plot" -> Plot.run(a);
           case "attack" -> AttackSuite.run(a);

@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Opens WebSocket client connections from a chosen loopback source address. No Origin header is
@@ -53,6 +54,12 @@ final class WsClient {
   }
 
   ChannelFuture connect(URI uri, InetSocketAddress remote, InetAddress source, Session session) {
+    return connect(uri, remote, source, () -> new ClientHandler(session, ackTimeoutMs));
+  }
+
+  /** Connects with {@code handler} (made per connection) after the WebSocket upgrade handlers. */
+  ChannelFuture connect(
+      URI uri, InetSocketAddress remote, InetAddress source, Supplier<ChannelHandler> handler) {
     WebSocketClientProtocolConfig config =
         WebSocketClientProtocolConfig.newBuilder()
             .webSocketUri(uri)
@@ -80,7 +87,7 @@ final class WsClient {
                     }
                     p.addLast(new WebSocketClientProtocolHandler(config));
                     p.addLast(new WebSocketFrameAggregator(MAX_FRAME));
-                    p.addLast(new ClientHandler(session, ackTimeoutMs));
+                    p.addLast(handler.get());
                   }
                 });
     return b.connect(remote, new InetSocketAddress(source, 0));
