@@ -39,7 +39,7 @@ final class ChatConnector {
 
   static List<String> nodes(Args a) {
     List<String> out = new ArrayList<>();
-    for (String s : a.str("urls", a.str("url", "ws://127.0.0.1:8080")).split(",")) {
+    for (String s : a.str("urls", a.str("url", "ws://127.0.0.1:8080")).split(",", -1)) {
       if (!s.isBlank()) {
         out.add(s.trim());
       }

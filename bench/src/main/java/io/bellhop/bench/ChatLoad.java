@@ -7,6 +7,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,11 +115,11 @@ final class ChatLoad implements ChatMember.Listener {
     long acked = awaitAcks(posted, args.dbl("ack-wait", 30));
     roomLastSeq.forEach((room, seq) -> targetSeq.put(room, seq.get()));
     long expected = expectedDeliveries();
-    awaitDeliveries(expected, args.dbl("idle-timeout", 10), args.dbl("max-wait", 60));
+    awaitDeliveries(args.dbl("idle-timeout", 10), args.dbl("max-wait", 60));
     crowd.closeAll();
 
     r.put("mode", "chat");
-    r.put("target", dialect.name().toLowerCase());
+    r.put("target", dialect.name().toLowerCase(Locale.ROOT));
     r.put("nodes", nodes);
     r.put("org", org);
     r.put("rooms", rooms);
@@ -246,7 +247,7 @@ final class ChatLoad implements ChatMember.Listener {
     return targetSeq.getOrDefault(room, 0L);
   }
 
-  private void awaitDeliveries(long expected, double idleSeconds, double limitSeconds)
+  private void awaitDeliveries(double idleSeconds, double limitSeconds)
       throws InterruptedException {
     long start = System.nanoTime();
     while ((System.nanoTime() - start) / 1e9 < limitSeconds) {
