@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat's REST side (docs/collaboration.md, "REST"): the caller's rooms, opening a direct room,
@@ -34,6 +36,7 @@ import java.util.function.Function;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class RoomsController {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomsController.class);
   private final ChatHub hub;
   private final ChatConfig config;
 
@@ -180,6 +183,7 @@ final class RoomsController {
     } catch (ChatException e) {
       return error(e.code(), e.getMessage());
     } catch (RuntimeException e) {
+      LOG.warn("chat.rest_failed org={} user={}", p.orgId(), p.userId(), e);
       return error(ChatError.CHAT_UNAVAILABLE, "the chat store could not be reached; retry");
     }
   }
