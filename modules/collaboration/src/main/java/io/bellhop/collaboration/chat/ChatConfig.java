@@ -52,6 +52,11 @@ class ChatConfig {
   /** Messages in the {@code history} answering a join without a cursor, and the default page. */
   int historyPage = 50;
 
+  /** The page a client gets for the {@code limit} it asked (none: the default), within bounds. */
+  int pageSize(Long asked) {
+    return (int) Math.min(maxHistoryPage, asked == null ? historyPage : Math.max(1, asked));
+  }
+
   /** The largest page a client may ask for. */
   int maxHistoryPage = 100;
 

@@ -694,7 +694,16 @@ final class ChatHub {
   private void onMessage(Org org, ChatMessage m, Set<String> members) {
     RoomState r = org.rooms.get(m.roomId());
     if (r == null) {
-      activity(org, m, members, null);
+      Room.Kind kind = Room.kindOf(m.roomId());
+      if (kind != null) {
+        Room room =
+            switch (kind) {
+              case ORG -> Room.org(org.id);
+              case PROPERTY -> Room.property(org.id, m.roomId());
+              case DIRECT -> Room.direct(org.id, m.roomId(), members);
+            };
+        activity(org, m, room, null);
+      }
       return;
     }
     if (r.delivered < 0) {
@@ -733,21 +742,11 @@ final class ChatHub {
     } finally {
       frame.release();
     }
-    activity(org, m, r.room.members(), r);
+    activity(org, m, r.room, r);
   }
 
   /** Tells the org's sockets that are not in the room, but whose user is a member, of a message. */
-  private void activity(Org org, ChatMessage m, Set<String> members, RoomState r) {
-    Room.Kind kind = Room.kindOf(m.roomId());
-    if (kind == null) {
-      return;
-    }
-    Room room =
-        switch (kind) {
-          case ORG -> Room.org(org.id);
-          case PROPERTY -> Room.property(org.id, m.roomId());
-          case DIRECT -> Room.direct(org.id, m.roomId(), members);
-        };
+  private void activity(Org org, ChatMessage m, Room room, RoomState r) {
     SharedFrame frame = null;
     try {
       for (ChatSocket s : org.sockets.mayBeIn(room)) {

@@ -60,7 +60,12 @@ final class ChatSocket implements SocketHandler {
   /** What the hub sent before {@code ready} (activity of the org): sent right after it. */
   private final ArrayDeque<Object> heldUntilReady = new ArrayDeque<>();
 
-  private boolean ready;
+  /**
+   * Set once what was held is sent (under this object's lock); read without it on the hot path,
+   * where every message of a busy room reaches every member's socket.
+   */
+  private volatile boolean ready;
+
   private final ArrayDeque<String> early = new ArrayDeque<>();
   private CompletableFuture<Void> tasks = CompletableFuture.completedFuture(null);
   private final Map<String, Long> typingSentNanos = new HashMap<>();
@@ -369,10 +374,7 @@ final class ChatSocket implements SocketHandler {
       throw ClientFrame.bad("a \"history\" frame needs \"before\" (a seq)", roomId);
     }
     Long limit = f.count("limit");
-    int size =
-        (int)
-            Math.min(
-                config.maxHistoryPage, limit == null ? config.historyPage : Math.max(1, limit));
+    int size = config.pageSize(limit);
     Room room = joinedRoom(roomId);
     serially(
         roomId,
@@ -476,10 +478,12 @@ final class ChatSocket implements SocketHandler {
   }
 
   void send(String frame) {
-    synchronized (this) {
-      if (!ready) {
-        hold(frame);
-        return;
+    if (!ready) {
+      synchronized (this) {
+        if (!ready) {
+          hold(frame);
+          return;
+        }
       }
     }
     socket.sendText(frame);
@@ -494,7 +498,6 @@ final class ChatSocket implements SocketHandler {
   }
 
   private synchronized void releaseHeld() {
-    ready = true;
     for (Object held : heldUntilReady) {
       if (held instanceof ByteBuf b) {
         socket.sendFrame(b, 1, 0);
@@ -503,6 +506,7 @@ final class ChatSocket implements SocketHandler {
       }
     }
     heldUntilReady.clear();
+    ready = true; // after the held frames: no frame overtakes them
   }
 
   boolean compressed() {
@@ -511,10 +515,12 @@ final class ChatSocket implements SocketHandler {
 
   /** Sends a frame shared with other sockets (see {@link SharedFrame}); takes {@code bytes}. */
   void sendShared(ByteBuf bytes) {
-    synchronized (this) {
-      if (!ready) {
-        hold(bytes);
-        return;
+    if (!ready) {
+      synchronized (this) {
+        if (!ready) {
+          hold(bytes);
+          return;
+        }
       }
     }
     socket.sendFrame(bytes, 1, 0);

@@ -131,10 +131,7 @@ final class RoomsController {
           if (beforeSeq != null && afterSeq != null) {
             throw ClientFrame.bad("ask for \"before\" or \"after\", not both", roomId);
           }
-          int n =
-              (int)
-                  Math.min(
-                      config.maxHistoryPage, size == null ? config.historyPage : Math.max(1, size));
+          int n = config.pageSize(size);
           List<ChatMessage> messages;
           boolean hasMore;
           if (afterSeq != null) {
